@@ -21,11 +21,16 @@ pub mod error;
 pub mod field;
 pub mod poseidon;
 pub mod tree;
+pub mod state;
+pub mod tx;
 pub mod types;
+pub mod workload;
 
 pub use account::Account;
 pub use eddsa::{PublicKey, SecretKey, Signature};
 pub use error::{LedgerError, Result};
 pub use field::Fr;
 pub use tree::{AccountTree, Arity, MerkleProof, TreeShape};
+pub use state::{BatchRecord, State, StateFile, TxRecord};
+pub use tx::{Deposit, Transaction, Transfer, Withdrawal};
 pub use types::{AccountIndex, Amount, ChainId, Nonce};

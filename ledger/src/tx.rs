@@ -1,0 +1,337 @@
+//! Transactions: what users sign, what the L1 credits, and the public data each
+//! leaves on L1.
+//!
+//! # Signed messages
+//! A transfer or withdrawal is signed as one field element that packs, from the most
+//! significant bits down: `kind (8) ‖ chain id (32) ‖ nonce (32) ‖ from (32) ‖ to (32) ‖
+//! amount (64)` (withdrawals put 0 in `to`). The kind and the chain id bind the
+//! signature to the transaction type and the rollup; the circuit rebuilds the same
+//! element from the bits it range-checks anyway, so binding costs no hashing.
+//!
+//! # Public data
+//! Every transaction occupies one 16-byte slot (big-endian numbers):
+//!
+//! | kind | bytes |
+//! |---|---|
+//! | no-op (padding) | `00` ‖ 15 zero bytes |
+//! | transfer | `01` ‖ from (4) ‖ to (4) ‖ amount (7) |
+//! | deposit | `02` ‖ to (4) ‖ amount (8) ‖ 3 zero bytes |
+//! | withdrawal | `03` ‖ from (4) ‖ amount (8) ‖ 3 zero bytes |
+//!
+//! Deposits carry no key in public data: the key is in the L1 deposit itself, and the
+//! batch commitment binds the chain of processed deposits (see [`Deposit::chain_link`]).
+//! Withdrawals are paid on L1 to the address that registered the account there with
+//! its first deposit, as in Hermez, where the account's Ethereum address is part of it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::eddsa::{PublicKey, SecretKey, Signature};
+use crate::error::{LedgerError, Result};
+use crate::field::Fr;
+use crate::poseidon;
+use crate::types::{AccountIndex, Amount, ChainId, Nonce};
+
+/// Bytes of public data per transaction.
+pub const PUBDATA_SLOT_BYTES: usize = 16;
+
+/// The largest amount a transfer can carry: its public data has 7 bytes for it.
+pub const MAX_TRANSFER_AMOUNT: u64 = (1 << 56) - 1;
+
+/// The kind of a transaction, as written in signed messages and public data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum TxKind {
+    /// Padding in a batch.
+    Noop = 0,
+    /// L2 to L2.
+    Transfer = 1,
+    /// L1 to L2.
+    Deposit = 2,
+    /// L2 to L1.
+    Withdrawal = 3,
+}
+
+impl TxKind {
+    /// The tag byte.
+    pub const fn tag(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Packs a signed message: `kind ‖ chain ‖ nonce ‖ from ‖ to ‖ amount`.
+pub fn pack_message(kind: TxKind, chain: ChainId, nonce: Nonce, from: AccountIndex, to: AccountIndex, amount: Amount) -> Fr {
+    use ark_ff::PrimeField;
+    let mut bytes = [0u8; 25];
+    bytes[0] = kind.tag();
+    bytes[1..5].copy_from_slice(&chain.value().to_be_bytes());
+    bytes[5..9].copy_from_slice(&nonce.value().to_be_bytes());
+    bytes[9..13].copy_from_slice(&from.value().to_be_bytes());
+    bytes[13..17].copy_from_slice(&to.value().to_be_bytes());
+    bytes[17..25].copy_from_slice(&amount.units().to_be_bytes());
+    Fr::from_be_bytes_mod_order(&bytes)
+}
+
+/// A transfer between two L2 accounts, signed by the sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// The paying account.
+    pub from: AccountIndex,
+    /// The receiving account (must exist).
+    pub to: AccountIndex,
+    /// What moves, at most [`MAX_TRANSFER_AMOUNT`].
+    pub amount: Amount,
+    /// The sender's current nonce.
+    pub nonce: Nonce,
+    /// The sender's signature over [`Transfer::message`].
+    pub signature: Signature,
+}
+
+impl Transfer {
+    /// Builds and signs a transfer.
+    pub fn signed(from: AccountIndex, to: AccountIndex, amount: Amount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Result<Self> {
+        check_transfer_amount(amount)?;
+        let message = pack_message(TxKind::Transfer, chain, nonce, from, to, amount);
+        Ok(Transfer { from, to, amount, nonce, signature: key.sign(message) })
+    }
+
+    /// The signed message on `chain`.
+    pub fn message(&self, chain: ChainId) -> Fr {
+        pack_message(TxKind::Transfer, chain, self.nonce, self.from, self.to, self.amount)
+    }
+}
+
+/// Checks a transfer amount fits its 7 bytes of public data.
+pub fn check_transfer_amount(amount: Amount) -> Result<()> {
+    if amount.units() > MAX_TRANSFER_AMOUNT {
+        return Err(LedgerError::AmountTooLarge { amount: amount.units(), max: MAX_TRANSFER_AMOUNT, what: "a transfer (7 bytes of public data)" });
+    }
+    Ok(())
+}
+
+/// A withdrawal from L2 to the account's L1 owner, signed by the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    /// The account paying out.
+    pub from: AccountIndex,
+    /// What leaves L2.
+    pub amount: Amount,
+    /// The account's current nonce.
+    pub nonce: Nonce,
+    /// The account's signature over [`Withdrawal::message`].
+    pub signature: Signature,
+}
+
+impl Withdrawal {
+    /// Builds and signs a withdrawal.
+    pub fn signed(from: AccountIndex, amount: Amount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Self {
+        let message = pack_message(TxKind::Withdrawal, chain, nonce, from, AccountIndex::new(0), amount);
+        Withdrawal { from, amount, nonce, signature: key.sign(message) }
+    }
+
+    /// The signed message on `chain`.
+    pub fn message(&self, chain: ChainId) -> Fr {
+        pack_message(TxKind::Withdrawal, chain, self.nonce, self.from, AccountIndex::new(0), self.amount)
+    }
+}
+
+/// A deposit from L1: credits `to`, creating the account with `public_key` if the
+/// leaf is empty; an existing account must have the same key. Authorised by the L1
+/// transaction that paid it, so unsigned here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deposit {
+    /// The account credited.
+    pub to: AccountIndex,
+    /// The key of the account credited.
+    pub public_key: PublicKey,
+    /// What arrives.
+    pub amount: Amount,
+}
+
+impl Deposit {
+    /// The next link of the chain of processed deposits:
+    /// `Poseidon(previous, to, Ax, Ay, amount)`. The L1 contract extends the same
+    /// chain as deposits arrive, and each batch commits to the chain before and after
+    /// it, so an operator can neither invent a deposit nor skip one.
+    pub fn chain_link(&self, previous: Fr) -> Fr {
+        poseidon::hash_n([
+            previous,
+            Fr::from(self.to.value()),
+            self.public_key.x(),
+            self.public_key.y(),
+            Fr::from(self.amount.units()),
+        ])
+    }
+}
+
+/// Any L2 transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Transaction {
+    /// L2 to L2.
+    Transfer(Transfer),
+    /// L1 to L2.
+    Deposit(Deposit),
+    /// L2 to L1.
+    Withdrawal(Withdrawal),
+}
+
+impl Transaction {
+    /// The kind tag.
+    pub fn kind(&self) -> TxKind {
+        match self {
+            Transaction::Transfer(_) => TxKind::Transfer,
+            Transaction::Deposit(_) => TxKind::Deposit,
+            Transaction::Withdrawal(_) => TxKind::Withdrawal,
+        }
+    }
+
+    /// The 16-byte public data of this transaction.
+    pub fn public_data(&self) -> Result<[u8; PUBDATA_SLOT_BYTES]> {
+        let mut slot = [0u8; PUBDATA_SLOT_BYTES];
+        slot[0] = self.kind().tag();
+        match self {
+            Transaction::Transfer(t) => {
+                check_transfer_amount(t.amount)?;
+                slot[1..5].copy_from_slice(&t.from.value().to_be_bytes());
+                slot[5..9].copy_from_slice(&t.to.value().to_be_bytes());
+                slot[9..16].copy_from_slice(&t.amount.units().to_be_bytes()[1..]);
+            }
+            Transaction::Deposit(d) => {
+                slot[1..5].copy_from_slice(&d.to.value().to_be_bytes());
+                slot[5..13].copy_from_slice(&d.amount.units().to_be_bytes());
+            }
+            Transaction::Withdrawal(w) => {
+                slot[1..5].copy_from_slice(&w.from.value().to_be_bytes());
+                slot[5..13].copy_from_slice(&w.amount.units().to_be_bytes());
+            }
+        }
+        Ok(slot)
+    }
+}
+
+/// One decoded slot of public data: what the L1 contracts read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicDataSlot {
+    /// Padding.
+    Noop,
+    /// A transfer.
+    Transfer {
+        /// Sender.
+        from: AccountIndex,
+        /// Receiver.
+        to: AccountIndex,
+        /// Amount.
+        amount: Amount,
+    },
+    /// A deposit.
+    Deposit {
+        /// Account credited.
+        to: AccountIndex,
+        /// Amount.
+        amount: Amount,
+    },
+    /// A withdrawal.
+    Withdrawal {
+        /// Account debited.
+        from: AccountIndex,
+        /// Amount.
+        amount: Amount,
+    },
+}
+
+impl PublicDataSlot {
+    /// Decodes one slot; unknown tags and nonzero padding are errors.
+    pub fn decode(slot: &[u8]) -> Result<Self> {
+        let bad = |why: &str| LedgerError::MalformedPublicData(why.to_string());
+        if slot.len() != PUBDATA_SLOT_BYTES {
+            return Err(bad("a slot is 16 bytes"));
+        }
+        let u32_at = |i: usize| u32::from_be_bytes(slot[i..i + 4].try_into().expect("4 bytes"));
+        let u64_at = |i: usize| u64::from_be_bytes(slot[i..i + 8].try_into().expect("8 bytes"));
+        let zero = |range: core::ops::Range<usize>| slot[range].iter().all(|&b| b == 0);
+        match slot[0] {
+            0 if zero(1..16) => Ok(PublicDataSlot::Noop),
+            1 => {
+                let mut amount = [0u8; 8];
+                amount[1..].copy_from_slice(&slot[9..16]);
+                Ok(PublicDataSlot::Transfer {
+                    from: AccountIndex::new(u32_at(1)),
+                    to: AccountIndex::new(u32_at(5)),
+                    amount: Amount::new(u64::from_be_bytes(amount)),
+                })
+            }
+            2 if zero(13..16) => Ok(PublicDataSlot::Deposit { to: AccountIndex::new(u32_at(1)), amount: Amount::new(u64_at(5)) }),
+            3 if zero(13..16) => Ok(PublicDataSlot::Withdrawal { from: AccountIndex::new(u32_at(1)), amount: Amount::new(u64_at(5)) }),
+            0 | 2 | 3 => Err(bad("nonzero padding")),
+            tag => Err(LedgerError::MalformedPublicData(format!("unknown transaction tag {tag}"))),
+        }
+    }
+
+    /// Decodes a whole batch's public data.
+    pub fn decode_all(data: &[u8]) -> Result<Vec<Self>> {
+        if data.len() % PUBDATA_SLOT_BYTES != 0 {
+            return Err(LedgerError::MalformedPublicData(format!("{} bytes is not a whole number of 16-byte slots", data.len())));
+        }
+        data.chunks(PUBDATA_SLOT_BYTES).map(Self::decode).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(i: u8) -> SecretKey {
+        SecretKey::from_bytes([i; 32])
+    }
+
+    #[test]
+    fn public_data_round_trips_for_every_kind() {
+        let chain = ChainId::DEFAULT;
+        let cases = [
+            Transaction::Transfer(Transfer::signed(AccountIndex::new(7), AccountIndex::new(u32::MAX), Amount::new(MAX_TRANSFER_AMOUNT), Nonce::new(3), chain, &key(1)).unwrap()),
+            Transaction::Deposit(Deposit { to: AccountIndex::new(9), public_key: key(2).public_key(), amount: Amount::MAX }),
+            Transaction::Withdrawal(Withdrawal::signed(AccountIndex::new(5), Amount::new(42), Nonce::ZERO, chain, &key(3))),
+        ];
+        let expected = [
+            PublicDataSlot::Transfer { from: AccountIndex::new(7), to: AccountIndex::new(u32::MAX), amount: Amount::new(MAX_TRANSFER_AMOUNT) },
+            PublicDataSlot::Deposit { to: AccountIndex::new(9), amount: Amount::MAX },
+            PublicDataSlot::Withdrawal { from: AccountIndex::new(5), amount: Amount::new(42) },
+        ];
+        for (tx, want) in cases.iter().zip(expected) {
+            let slot = tx.public_data().unwrap();
+            assert_eq!(slot[0], tx.kind().tag());
+            assert_eq!(PublicDataSlot::decode(&slot).unwrap(), want);
+        }
+        assert_eq!(PublicDataSlot::decode(&[0u8; 16]).unwrap(), PublicDataSlot::Noop);
+    }
+
+    #[test]
+    fn malformed_public_data_is_an_error() {
+        let mut slot = [0u8; 16];
+        slot[0] = 9;
+        assert!(PublicDataSlot::decode(&slot).is_err());
+        slot[0] = 0;
+        slot[15] = 1;
+        assert!(PublicDataSlot::decode(&slot).is_err());
+        assert!(PublicDataSlot::decode_all(&[0u8; 17]).is_err());
+    }
+
+    #[test]
+    fn oversized_transfer_amount_is_refused() {
+        let err = Transfer::signed(AccountIndex::new(0), AccountIndex::new(1), Amount::new(MAX_TRANSFER_AMOUNT + 1), Nonce::ZERO, ChainId::DEFAULT, &key(1));
+        assert!(matches!(err, Err(LedgerError::AmountTooLarge { .. })));
+    }
+
+    #[test]
+    fn messages_bind_kind_and_chain() {
+        let (a, b) = (AccountIndex::new(1), AccountIndex::new(0));
+        let t = pack_message(TxKind::Transfer, ChainId::new(1), Nonce::ZERO, a, b, Amount::new(5));
+        assert_ne!(t, pack_message(TxKind::Withdrawal, ChainId::new(1), Nonce::ZERO, a, b, Amount::new(5)));
+        assert_ne!(t, pack_message(TxKind::Transfer, ChainId::new(2), Nonce::ZERO, a, b, Amount::new(5)));
+        // The packing is the documented integer: kind << 192 | chain << 160 | from << 96 | amount.
+        let value: num_bigint::BigUint = crate::field::fr_to_biguint(&t);
+        let want = (num_bigint::BigUint::from(1u8) << 192) + (num_bigint::BigUint::from(1u8) << 160) + (num_bigint::BigUint::from(1u8) << 96) + num_bigint::BigUint::from(5u8);
+        assert_eq!(value, want);
+    }
+}
