@@ -11,7 +11,7 @@ use crate::account::{leaf_of, Account};
 use crate::error::{LedgerError, Result};
 use crate::field::{fr_to_be_bytes, fr_to_decimal, Fr};
 use crate::tree::{AccountTree, MerkleProof, TreeShape};
-use crate::tx::{check_transfer_amount, Deposit, Transaction, Transfer, Withdrawal, PUBDATA_SLOT_BYTES};
+use crate::tx::{check_amount, Deposit, Transaction, Transfer, Withdrawal, PUBDATA_SLOT_BYTES};
 use crate::types::{AccountIndex, Amount, ChainId};
 
 /// One leaf changed by a transaction: the account before and after, and the path
@@ -215,7 +215,7 @@ impl State {
     }
 
     fn check_transfer(&self, t: &Transfer) -> Result<Vec<(AccountIndex, Account)>> {
-        check_transfer_amount(t.amount)?;
+        check_amount(t.amount)?;
         let sender = self.existing(t.from)?;
         if !sender.public_key.verify(t.message(self.chain), &t.signature) {
             return Err(LedgerError::BadSignature(t.from));
@@ -236,6 +236,7 @@ impl State {
     }
 
     fn check_deposit(&self, d: &Deposit) -> Result<(AccountIndex, Account)> {
+        check_amount(d.amount)?;
         self.tree.shape().check_index(d.to)?;
         match self.accounts.get(&d.to) {
             None => Ok((d.to, Account::new(d.public_key, d.amount))),
@@ -248,6 +249,7 @@ impl State {
     }
 
     fn check_withdrawal(&self, w: &Withdrawal) -> Result<(AccountIndex, Account)> {
+        check_amount(w.amount)?;
         let account = self.existing(w.from)?;
         if !account.public_key.verify(w.message(self.chain), &w.signature) {
             return Err(LedgerError::BadSignature(w.from));

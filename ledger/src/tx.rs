@@ -9,19 +9,22 @@
 //! element from the bits it range-checks anyway, so binding costs no hashing.
 //!
 //! # Public data
-//! Every transaction occupies one 16-byte slot (big-endian numbers):
+//! Every transaction occupies one 14-byte slot of the same layout (big-endian numbers),
+//! so the circuit writes it without branching on the kind:
 //!
-//! | kind | bytes |
-//! |---|---|
-//! | no-op (padding) | `00` ‖ 15 zero bytes |
-//! | transfer | `01` ‖ from (4) ‖ to (4) ‖ amount (7) |
-//! | deposit | `02` ‖ to (4) ‖ amount (8) ‖ 3 zero bytes |
-//! | withdrawal | `03` ‖ from (4) ‖ amount (8) ‖ 3 zero bytes |
+//! | kind | tag (1) | account A (4) | account B (4) | amount (5) |
+//! |---|---|---|---|---|
+//! | no-op (padding) | `00` | 0 | 0 | 0 |
+//! | transfer | `01` | from | to | amount |
+//! | deposit | `02` | to | 0 | amount |
+//! | withdrawal | `03` | from | 0 | amount |
 //!
+//! Amounts in transactions are 40-bit integers (at most 2^40 − 1 units, about 1,099 ETH
+//! at one gwei per unit; zkSync Lite also spends 5 bytes, as a float); balances are 64-bit.
 //! Deposits carry no key in public data: the key is in the L1 deposit itself, and the
 //! batch commitment binds the chain of processed deposits (see [`Deposit::chain_link`]).
 //! Withdrawals are paid on L1 to the address that registered the account there with
-//! its first deposit, as in Hermez, where the account's Ethereum address is part of it.
+//! its first deposit, as Hermez pays the Ethereum address recorded in the account.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,10 +35,13 @@ use crate::poseidon;
 use crate::types::{AccountIndex, Amount, ChainId, Nonce};
 
 /// Bytes of public data per transaction.
-pub const PUBDATA_SLOT_BYTES: usize = 16;
+pub const PUBDATA_SLOT_BYTES: usize = 14;
 
-/// The largest amount a transfer can carry: its public data has 7 bytes for it.
-pub const MAX_TRANSFER_AMOUNT: u64 = (1 << 56) - 1;
+/// Bits of a transaction amount: its public data has 5 bytes for it.
+pub const AMOUNT_BITS: u32 = 40;
+
+/// The largest amount one transaction can carry.
+pub const MAX_TX_AMOUNT: u64 = (1 << AMOUNT_BITS) - 1;
 
 /// The kind of a transaction, as written in signed messages and public data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,7 +85,7 @@ pub struct Transfer {
     pub from: AccountIndex,
     /// The receiving account (must exist).
     pub to: AccountIndex,
-    /// What moves, at most [`MAX_TRANSFER_AMOUNT`].
+    /// What moves, at most [`MAX_TX_AMOUNT`].
     pub amount: Amount,
     /// The sender's current nonce.
     pub nonce: Nonce,
@@ -90,7 +96,7 @@ pub struct Transfer {
 impl Transfer {
     /// Builds and signs a transfer.
     pub fn signed(from: AccountIndex, to: AccountIndex, amount: Amount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Result<Self> {
-        check_transfer_amount(amount)?;
+        check_amount(amount)?;
         let message = pack_message(TxKind::Transfer, chain, nonce, from, to, amount);
         Ok(Transfer { from, to, amount, nonce, signature: key.sign(message) })
     }
@@ -101,10 +107,10 @@ impl Transfer {
     }
 }
 
-/// Checks a transfer amount fits its 7 bytes of public data.
-pub fn check_transfer_amount(amount: Amount) -> Result<()> {
-    if amount.units() > MAX_TRANSFER_AMOUNT {
-        return Err(LedgerError::AmountTooLarge { amount: amount.units(), max: MAX_TRANSFER_AMOUNT, what: "a transfer (7 bytes of public data)" });
+/// Checks a transaction amount fits its 5 bytes of public data.
+pub fn check_amount(amount: Amount) -> Result<()> {
+    if amount.units() > MAX_TX_AMOUNT {
+        return Err(LedgerError::AmountTooLarge { amount: amount.units(), max: MAX_TX_AMOUNT, what: "a transaction (5 bytes of public data)" });
     }
     Ok(())
 }
@@ -124,9 +130,10 @@ pub struct Withdrawal {
 
 impl Withdrawal {
     /// Builds and signs a withdrawal.
-    pub fn signed(from: AccountIndex, amount: Amount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Self {
+    pub fn signed(from: AccountIndex, amount: Amount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Result<Self> {
+        check_amount(amount)?;
         let message = pack_message(TxKind::Withdrawal, chain, nonce, from, AccountIndex::new(0), amount);
-        Withdrawal { from, amount, nonce, signature: key.sign(message) }
+        Ok(Withdrawal { from, amount, nonce, signature: key.sign(message) })
     }
 
     /// The signed message on `chain`.
@@ -186,28 +193,32 @@ impl Transaction {
         }
     }
 
-    /// The 16-byte public data of this transaction.
-    pub fn public_data(&self) -> Result<[u8; PUBDATA_SLOT_BYTES]> {
-        let mut slot = [0u8; PUBDATA_SLOT_BYTES];
-        slot[0] = self.kind().tag();
+    /// The accounts and amount written in public data: `(A, B, amount)`.
+    pub fn public_fields(&self) -> (AccountIndex, AccountIndex, Amount) {
+        let zero = AccountIndex::new(0);
         match self {
-            Transaction::Transfer(t) => {
-                check_transfer_amount(t.amount)?;
-                slot[1..5].copy_from_slice(&t.from.value().to_be_bytes());
-                slot[5..9].copy_from_slice(&t.to.value().to_be_bytes());
-                slot[9..16].copy_from_slice(&t.amount.units().to_be_bytes()[1..]);
-            }
-            Transaction::Deposit(d) => {
-                slot[1..5].copy_from_slice(&d.to.value().to_be_bytes());
-                slot[5..13].copy_from_slice(&d.amount.units().to_be_bytes());
-            }
-            Transaction::Withdrawal(w) => {
-                slot[1..5].copy_from_slice(&w.from.value().to_be_bytes());
-                slot[5..13].copy_from_slice(&w.amount.units().to_be_bytes());
-            }
+            Transaction::Transfer(t) => (t.from, t.to, t.amount),
+            Transaction::Deposit(d) => (d.to, zero, d.amount),
+            Transaction::Withdrawal(w) => (w.from, zero, w.amount),
         }
-        Ok(slot)
     }
+
+    /// The 14-byte public data of this transaction.
+    pub fn public_data(&self) -> Result<[u8; PUBDATA_SLOT_BYTES]> {
+        let (a, b, amount) = self.public_fields();
+        check_amount(amount)?;
+        Ok(encode_slot(self.kind(), a, b, amount))
+    }
+}
+
+/// Writes one slot: `tag ‖ A ‖ B ‖ amount (5 bytes)`.
+pub fn encode_slot(kind: TxKind, a: AccountIndex, b: AccountIndex, amount: Amount) -> [u8; PUBDATA_SLOT_BYTES] {
+    let mut slot = [0u8; PUBDATA_SLOT_BYTES];
+    slot[0] = kind.tag();
+    slot[1..5].copy_from_slice(&a.value().to_be_bytes());
+    slot[5..9].copy_from_slice(&b.value().to_be_bytes());
+    slot[9..14].copy_from_slice(&amount.units().to_be_bytes()[3..]);
+    slot
 }
 
 /// One decoded slot of public data: what the L1 contracts read.
@@ -241,29 +252,25 @@ pub enum PublicDataSlot {
 }
 
 impl PublicDataSlot {
-    /// Decodes one slot; unknown tags and nonzero padding are errors.
+    /// Decodes one slot; unknown tags and nonzero unused fields are errors.
     pub fn decode(slot: &[u8]) -> Result<Self> {
-        let bad = |why: &str| LedgerError::MalformedPublicData(why.to_string());
         if slot.len() != PUBDATA_SLOT_BYTES {
-            return Err(bad("a slot is 16 bytes"));
+            return Err(LedgerError::MalformedPublicData(format!("a slot is {PUBDATA_SLOT_BYTES} bytes")));
         }
         let u32_at = |i: usize| u32::from_be_bytes(slot[i..i + 4].try_into().expect("4 bytes"));
-        let u64_at = |i: usize| u64::from_be_bytes(slot[i..i + 8].try_into().expect("8 bytes"));
-        let zero = |range: core::ops::Range<usize>| slot[range].iter().all(|&b| b == 0);
+        let a = AccountIndex::new(u32_at(1));
+        let b = AccountIndex::new(u32_at(5));
+        let mut amount = [0u8; 8];
+        amount[3..].copy_from_slice(&slot[9..14]);
+        let amount = Amount::new(u64::from_be_bytes(amount));
+        let unused = |what: &str| LedgerError::MalformedPublicData(format!("{what} must be zero in this slot"));
         match slot[0] {
-            0 if zero(1..16) => Ok(PublicDataSlot::Noop),
-            1 => {
-                let mut amount = [0u8; 8];
-                amount[1..].copy_from_slice(&slot[9..16]);
-                Ok(PublicDataSlot::Transfer {
-                    from: AccountIndex::new(u32_at(1)),
-                    to: AccountIndex::new(u32_at(5)),
-                    amount: Amount::new(u64::from_be_bytes(amount)),
-                })
-            }
-            2 if zero(13..16) => Ok(PublicDataSlot::Deposit { to: AccountIndex::new(u32_at(1)), amount: Amount::new(u64_at(5)) }),
-            3 if zero(13..16) => Ok(PublicDataSlot::Withdrawal { from: AccountIndex::new(u32_at(1)), amount: Amount::new(u64_at(5)) }),
-            0 | 2 | 3 => Err(bad("nonzero padding")),
+            0 if slot[1..].iter().all(|&x| x == 0) => Ok(PublicDataSlot::Noop),
+            0 => Err(unused("every field")),
+            1 => Ok(PublicDataSlot::Transfer { from: a, to: b, amount }),
+            2 | 3 if b.value() != 0 => Err(unused("account B")),
+            2 => Ok(PublicDataSlot::Deposit { to: a, amount }),
+            3 => Ok(PublicDataSlot::Withdrawal { from: a, amount }),
             tag => Err(LedgerError::MalformedPublicData(format!("unknown transaction tag {tag}"))),
         }
     }
@@ -271,7 +278,7 @@ impl PublicDataSlot {
     /// Decodes a whole batch's public data.
     pub fn decode_all(data: &[u8]) -> Result<Vec<Self>> {
         if data.len() % PUBDATA_SLOT_BYTES != 0 {
-            return Err(LedgerError::MalformedPublicData(format!("{} bytes is not a whole number of 16-byte slots", data.len())));
+            return Err(LedgerError::MalformedPublicData(format!("{} bytes is not a whole number of {PUBDATA_SLOT_BYTES}-byte slots", data.len())));
         }
         data.chunks(PUBDATA_SLOT_BYTES).map(Self::decode).collect()
     }
@@ -289,13 +296,13 @@ mod tests {
     fn public_data_round_trips_for_every_kind() {
         let chain = ChainId::DEFAULT;
         let cases = [
-            Transaction::Transfer(Transfer::signed(AccountIndex::new(7), AccountIndex::new(u32::MAX), Amount::new(MAX_TRANSFER_AMOUNT), Nonce::new(3), chain, &key(1)).unwrap()),
-            Transaction::Deposit(Deposit { to: AccountIndex::new(9), public_key: key(2).public_key(), amount: Amount::MAX }),
-            Transaction::Withdrawal(Withdrawal::signed(AccountIndex::new(5), Amount::new(42), Nonce::ZERO, chain, &key(3))),
+            Transaction::Transfer(Transfer::signed(AccountIndex::new(7), AccountIndex::new(u32::MAX), Amount::new(MAX_TX_AMOUNT), Nonce::new(3), chain, &key(1)).unwrap()),
+            Transaction::Deposit(Deposit { to: AccountIndex::new(9), public_key: key(2).public_key(), amount: Amount::new(MAX_TX_AMOUNT) }),
+            Transaction::Withdrawal(Withdrawal::signed(AccountIndex::new(5), Amount::new(42), Nonce::ZERO, chain, &key(3)).unwrap()),
         ];
         let expected = [
-            PublicDataSlot::Transfer { from: AccountIndex::new(7), to: AccountIndex::new(u32::MAX), amount: Amount::new(MAX_TRANSFER_AMOUNT) },
-            PublicDataSlot::Deposit { to: AccountIndex::new(9), amount: Amount::MAX },
+            PublicDataSlot::Transfer { from: AccountIndex::new(7), to: AccountIndex::new(u32::MAX), amount: Amount::new(MAX_TX_AMOUNT) },
+            PublicDataSlot::Deposit { to: AccountIndex::new(9), amount: Amount::new(MAX_TX_AMOUNT) },
             PublicDataSlot::Withdrawal { from: AccountIndex::new(5), amount: Amount::new(42) },
         ];
         for (tx, want) in cases.iter().zip(expected) {
@@ -303,23 +310,26 @@ mod tests {
             assert_eq!(slot[0], tx.kind().tag());
             assert_eq!(PublicDataSlot::decode(&slot).unwrap(), want);
         }
-        assert_eq!(PublicDataSlot::decode(&[0u8; 16]).unwrap(), PublicDataSlot::Noop);
+        assert_eq!(PublicDataSlot::decode(&[0u8; PUBDATA_SLOT_BYTES]).unwrap(), PublicDataSlot::Noop);
     }
 
     #[test]
     fn malformed_public_data_is_an_error() {
-        let mut slot = [0u8; 16];
+        let mut slot = [0u8; PUBDATA_SLOT_BYTES];
         slot[0] = 9;
         assert!(PublicDataSlot::decode(&slot).is_err());
         slot[0] = 0;
-        slot[15] = 1;
+        slot[13] = 1;
         assert!(PublicDataSlot::decode(&slot).is_err());
-        assert!(PublicDataSlot::decode_all(&[0u8; 17]).is_err());
+        slot[0] = 2;
+        slot[6] = 1;
+        assert!(PublicDataSlot::decode(&slot).is_err(), "a deposit names no account B");
+        assert!(PublicDataSlot::decode_all(&[0u8; PUBDATA_SLOT_BYTES + 1]).is_err());
     }
 
     #[test]
     fn oversized_transfer_amount_is_refused() {
-        let err = Transfer::signed(AccountIndex::new(0), AccountIndex::new(1), Amount::new(MAX_TRANSFER_AMOUNT + 1), Nonce::ZERO, ChainId::DEFAULT, &key(1));
+        let err = Transfer::signed(AccountIndex::new(0), AccountIndex::new(1), Amount::new(MAX_TX_AMOUNT + 1), Nonce::ZERO, ChainId::DEFAULT, &key(1));
         assert!(matches!(err, Err(LedgerError::AmountTooLarge { .. })));
     }
 

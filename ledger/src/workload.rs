@@ -59,11 +59,11 @@ pub fn random_transactions<R: Rng + ?Sized>(state: &State, keys: &[SecretKey], c
             continue;
         }
         // Move up to a tenth of the balance, so accounts rarely run dry.
-        let cap = (account.balance.units() / 10).clamp(1, crate::tx::MAX_TRANSFER_AMOUNT);
+        let cap = (account.balance.units() / 10).clamp(1, crate::tx::MAX_TX_AMOUNT);
         let amount = Amount::new(rng.gen_range(1..=cap));
         let key = &keys[from.value() as usize];
         let tx = if rng.gen_bool(mix.withdrawal_share) {
-            Transaction::Withdrawal(Withdrawal::signed(from, amount, account.nonce, scratch.chain(), key))
+            Transaction::Withdrawal(Withdrawal::signed(from, amount, account.nonce, scratch.chain(), key)?)
         } else {
             let to = signers[rng.gen_range(0..signers.len())];
             Transaction::Transfer(Transfer::signed(from, to, amount, account.nonce, scratch.chain(), key)?)

@@ -3,7 +3,7 @@
 
 use ark_std::rand::SeedableRng;
 use ledger::state::batch_commitment;
-use ledger::tx::{PublicDataSlot, MAX_TRANSFER_AMOUNT};
+use ledger::tx::{PublicDataSlot, MAX_TX_AMOUNT};
 use ledger::workload::{genesis, random_transactions, Mix};
 use ledger::{
     account::leaf_of, AccountIndex, Amount, Arity, ChainId, Deposit, LedgerError, Nonce, SecretKey, State, StateFile, Transaction,
@@ -104,11 +104,13 @@ fn overflow_and_oversized_amounts_are_refused() {
     ];
     let mut state = State::with_accounts(shape, CHAIN, accounts).unwrap();
     assert_refused(&mut state, transfer(&keys, 0, 1, 1, 0), |e| matches!(e, LedgerError::BalanceOverflow(i) if *i == idx(1)));
+    let big_deposit = Transaction::Deposit(Deposit { to: idx(3), public_key: keys[1].public_key(), amount: Amount::new(MAX_TX_AMOUNT + 1) });
+    assert_refused(&mut state, big_deposit, |e| matches!(e, LedgerError::AmountTooLarge { .. }));
     let deposit = Transaction::Deposit(Deposit { to: idx(1), public_key: keys[1].public_key(), amount: Amount::new(1) });
     assert_refused(&mut state, deposit, |e| matches!(e, LedgerError::BalanceOverflow(_)));
-    // A transfer amount above 56 bits cannot be built, nor applied if smuggled in.
+    // A transfer amount above 40 bits cannot be built, nor applied if smuggled in.
     let Transaction::Transfer(mut big) = transfer(&keys, 0, 1, 1, 0) else { unreachable!() };
-    big.amount = Amount::new(MAX_TRANSFER_AMOUNT + 1);
+    big.amount = Amount::new(MAX_TX_AMOUNT + 1);
     assert_refused(&mut state, Transaction::Transfer(big), |e| matches!(e, LedgerError::AmountTooLarge { .. }));
 }
 
@@ -118,7 +120,7 @@ fn nonce_overflow_is_refused() {
     let key = SecretKey::from_bytes([5; 32]);
     let account = ledger::Account { public_key: key.public_key(), balance: Amount::new(10), nonce: Nonce::new(u32::MAX) };
     let mut state = State::with_accounts(shape, CHAIN, [(idx(0), account)]).unwrap();
-    let w = Transaction::Withdrawal(Withdrawal::signed(idx(0), Amount::new(1), Nonce::new(u32::MAX), CHAIN, &key));
+    let w = Transaction::Withdrawal(Withdrawal::signed(idx(0), Amount::new(1), Nonce::new(u32::MAX), CHAIN, &key).unwrap());
     assert_refused(&mut state, w, |e| matches!(e, LedgerError::NonceOverflow(_)));
 }
 
@@ -146,7 +148,7 @@ fn deposits_create_or_credit_and_extend_the_chain() {
 #[test]
 fn withdrawals_debit_with_the_same_rules() {
     let (mut state, keys) = setup(5);
-    let w = |amount, nonce, key: &SecretKey| Transaction::Withdrawal(Withdrawal::signed(idx(3), Amount::new(amount), Nonce::new(nonce), CHAIN, key));
+    let w = |amount, nonce, key: &SecretKey| Transaction::Withdrawal(Withdrawal::signed(idx(3), Amount::new(amount), Nonce::new(nonce), CHAIN, key).unwrap());
     assert_refused(&mut state, w(1, 0, &keys[2]), |e| matches!(e, LedgerError::BadSignature(_)));
     assert_refused(&mut state, w(1_001, 0, &keys[3]), |e| matches!(e, LedgerError::InsufficientBalance { .. }));
     assert_refused(&mut state, w(1, 4, &keys[3]), |e| matches!(e, LedgerError::WrongNonce { .. }));
@@ -182,7 +184,7 @@ fn batch_records_pad_public_data_and_commit_to_it() {
     let txs = vec![transfer(&keys, 0, 1, 10, 0), Transaction::Deposit(Deposit { to: idx(5), public_key: newcomer, amount: Amount::new(9) })];
     let record = state.apply_batch(&txs, 4).unwrap();
     let data = record.public_data();
-    assert_eq!(data.len(), 64);
+    assert_eq!(data.len(), 4 * ledger::tx::PUBDATA_SLOT_BYTES);
     let slots = PublicDataSlot::decode_all(&data).unwrap();
     assert_eq!(slots[0], PublicDataSlot::Transfer { from: idx(0), to: idx(1), amount: Amount::new(10) });
     assert_eq!(slots[1], PublicDataSlot::Deposit { to: idx(5), amount: Amount::new(9) });
