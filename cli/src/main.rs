@@ -1,1 +1,131 @@
-fn main() {}
+//! `rollup`: the command-line tool of the zk-rollup lab.
+//!
+//! Every command lives in its own module; this file only parses the command line
+//! and turns errors into one `error: ...` line on stderr and a non-zero exit code.
+#![forbid(unsafe_code)]
+
+mod apply;
+mod files;
+mod genesis;
+mod hash;
+mod keys;
+mod output;
+mod tx;
+mod workload;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{Parser, Subcommand};
+
+/// Command-line tool of the zk-rollup lab: hash, keys and signatures, genesis
+/// states, signed transactions and native batch application on the L2 ledger.
+#[derive(Debug, Parser)]
+#[command(name = "rollup", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Hash field elements.
+    #[command(subcommand)]
+    Hash(hash::HashCommand),
+    /// Make an EdDSA-Poseidon key pair (Baby Jubjub, circomlib-compatible).
+    Keygen(keys::KeygenArgs),
+    /// Sign one field element with EdDSA-Poseidon.
+    Sign(keys::SignArgs),
+    /// Write a funded genesis state and its keys.
+    #[command(long_about = genesis::LONG_ABOUT)]
+    Genesis(genesis::GenesisArgs),
+    /// Sign one transaction and add it to a transactions file.
+    #[command(subcommand)]
+    Tx(tx::TxCommand),
+    /// Generate a seeded batch of valid signed transactions.
+    Workload(workload::WorkloadArgs),
+    /// Apply a transactions file to a state as one batch.
+    Apply(apply::ApplyArgs),
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Hash(cmd) => hash::run(cmd),
+        Command::Keygen(args) => keys::keygen(args),
+        Command::Sign(args) => keys::sign(args),
+        Command::Genesis(args) => genesis::run(args),
+        Command::Tx(cmd) => tx::run(cmd),
+        Command::Workload(args) => workload::run(args),
+        Command::Apply(args) => apply::run(args),
+    }
+}
+
+/// Writes one line to stderr; a closed stderr is ignored (there is nowhere left to report to).
+fn report(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Help and version go out as clap formats them; every other parse error becomes
+/// clap's first line only (`error: ...`) and exit code 2.
+fn usage_error(err: clap::Error) -> ExitCode {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return if err.use_stderr() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    // clap's message is its first paragraph (a list of missing arguments spans
+    // several lines); tips and usage follow after a blank line.
+    let text = err.to_string();
+    let message = text
+        .trim_start()
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let message = if message.is_empty() {
+        "invalid command line"
+    } else {
+        message
+    };
+    report(&format!("error: {message} (see --help)"));
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` prints the whole context chain on one line.
+            let text = format!("{err:#}").replace('\n', " ");
+            report(&format!("error: {text}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
