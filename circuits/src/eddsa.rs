@@ -1,0 +1,213 @@
+//! EdDSA-Poseidon verification in R1CS, the twin of [`ledger::eddsa`] and of
+//! circomlib's `EdDSAPoseidonVerifier`: `S < l` and `S·Base8 = R8 + (8·hm)·A` with
+//! `hm = Poseidon(R8x, R8y, Ax, Ay, M)`.
+//!
+//! Points enter in circomlib's coordinates (as they are hashed) and are mapped to
+//! arkworks' isomorphic curve by scaling x with `√168700`, a linear map that costs
+//! nothing. `S·Base8` is a fixed-base multiplication over precomputed powers of
+//! `Base8`; `(8·hm)·A` doubles `A` three times and multiplies by the 254 bits of `hm`.
+//! The challenge hash is left to the caller, so that a batch circuit can share one
+//! Poseidon between the signature of a transfer and the deposit chain.
+
+use std::sync::OnceLock;
+
+use ark_ec::AffineRepr;
+use ark_ff::{BigInteger, PrimeField};
+use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::boolean::Boolean;
+use ark_r1cs_std::eq::EqGadget;
+use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
+use ark_r1cs_std::groups::CurveVar;
+use ark_r1cs_std::convert::ToBitsGadget;
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use ark_ed_on_bn254::constraints::EdwardsVar;
+use ledger::babyjubjub::{base8, sqrt_a, EdwardsProjective, ScalarField, CIRCOM_A, CIRCOM_D};
+use ledger::{Fr, Signature};
+
+use crate::poseidon;
+
+/// Bits of the signature scalar `S` (the subgroup order `l` is just below 2^252).
+pub const S_BITS: usize = 252;
+
+/// A point given in circomlib's coordinates, constrained to lie on the curve.
+#[derive(Debug, Clone)]
+pub struct CircomPointVar {
+    /// x, circomlib coordinates.
+    pub x: FpVar<Fr>,
+    /// y, circomlib coordinates.
+    pub y: FpVar<Fr>,
+}
+
+impl CircomPointVar {
+    /// Wraps coordinates and enforces `168700·x² + y² = 1 + 168696·x²·y²` (3 constraints).
+    pub fn on_curve(x: FpVar<Fr>, y: FpVar<Fr>) -> Result<Self, SynthesisError> {
+        let x2 = x.square()?;
+        let y2 = y.square()?;
+        // (168696·x² − 1)·y² = 168700·x² − 1
+        let lhs = &x2 * Fr::from(CIRCOM_D) - Fr::from(1u64);
+        let rhs = &x2 * Fr::from(CIRCOM_A) - Fr::from(1u64);
+        lhs.mul_equals(&y2, &rhs)?;
+        Ok(CircomPointVar { x, y })
+    }
+
+    /// The same point on arkworks' curve.
+    pub fn to_edwards(&self) -> EdwardsVar {
+        EdwardsVar::new(&self.x * sqrt_a(), self.y.clone())
+    }
+}
+
+/// A signature as witnesses: `R8` on the curve and the bits of `S`, with `S < l`.
+#[derive(Debug, Clone)]
+pub struct SignatureVar {
+    /// `R8`.
+    pub r8: CircomPointVar,
+    /// `S`, little-endian.
+    pub s_bits: Vec<Boolean<Fr>>,
+}
+
+impl SignatureVar {
+    /// Allocates a signature as witnesses (a placeholder when `None`, for setup).
+    pub fn new_witness(cs: ConstraintSystemRef<Fr>, signature: Option<&Signature>) -> Result<Self, SynthesisError> {
+        let (r8x, r8y, s) = match signature {
+            Some(sig) => {
+                let (x, y) = sig.r8_circom();
+                (Some(x), Some(y), Some(sig.s()))
+            }
+            None => (None, None, None),
+        };
+        let missing = SynthesisError::AssignmentMissing;
+        let x = FpVar::new_witness(cs.clone(), || r8x.ok_or(missing))?;
+        let y = FpVar::new_witness(cs.clone(), || r8y.ok_or(missing))?;
+        let r8 = CircomPointVar::on_curve(x, y)?;
+        let s_bigint = s.map(|s| s.into_bigint());
+        let s_bits = (0..S_BITS)
+            .map(|i| Boolean::new_witness(cs.clone(), || s_bigint.map(|b| b.get_bit(i)).ok_or(missing)))
+            .collect::<Result<Vec<_>, _>>()?;
+        // S ≤ l − 1.
+        let mut l_minus_one = ScalarField::MODULUS;
+        l_minus_one.sub_with_borrow(&1u64.into());
+        Boolean::enforce_smaller_or_equal_than_le(&s_bits, l_minus_one)?;
+        Ok(SignatureVar { r8, s_bits })
+    }
+}
+
+/// The challenge preimage `(R8x, R8y, Ax, Ay, M)`.
+pub fn challenge_inputs(public_key: &CircomPointVar, signature: &SignatureVar, msg: &FpVar<Fr>) -> [FpVar<Fr>; 5] {
+    [signature.r8.x.clone(), signature.r8.y.clone(), public_key.x.clone(), public_key.y.clone(), msg.clone()]
+}
+
+fn base8_powers() -> &'static [EdwardsProjective] {
+    static POWERS: OnceLock<Vec<EdwardsProjective>> = OnceLock::new();
+    POWERS.get_or_init(|| {
+        let mut p = base8().into_group();
+        (0..S_BITS)
+            .map(|_| {
+                let current = p;
+                p = p + p;
+                current
+            })
+            .collect()
+    })
+}
+
+/// Enforces, when `enforce` is true, that `signature` is valid for `public_key` under
+/// the challenge `hm` (which the caller computed as Poseidon of [`challenge_inputs`]).
+pub fn verify_with_challenge(
+    public_key: &CircomPointVar,
+    signature: &SignatureVar,
+    hm: &FpVar<Fr>,
+    enforce: &Boolean<Fr>,
+) -> Result<(), SynthesisError> {
+    // Left: S·Base8 over precomputed powers.
+    let mut left = EdwardsVar::zero();
+    left.precomputed_base_scalar_mul_le(signature.s_bits.iter().zip(base8_powers()))?;
+    // Right: R8 + hm·(8·A), hm by its canonical 254 bits.
+    let mut eight_a = public_key.to_edwards();
+    for _ in 0..3 {
+        eight_a.double_in_place()?;
+    }
+    let hm_bits = hm.to_bits_le()?;
+    let right = signature.r8.to_edwards() + eight_a.scalar_mul_le(hm_bits.iter())?;
+    left.conditional_enforce_equal(&right, enforce)
+}
+
+/// Enforces that `signature` is valid for `public_key` on `msg`.
+pub fn verify(public_key: &CircomPointVar, msg: &FpVar<Fr>, signature: &SignatureVar) -> Result<(), SynthesisError> {
+    let hm = poseidon::hash(&challenge_inputs(public_key, signature, msg))?;
+    verify_with_challenge(public_key, signature, &hm, &Boolean::TRUE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_utils::{alloc_fr, ALL_MODES};
+    use ark_r1cs_std::alloc::AllocationMode;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use ledger::SecretKey;
+
+    fn check(key: &SecretKey, signer: &SecretKey, msg: Fr, signed: Fr, mode: AllocationMode) -> bool {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let pk = signer.public_key();
+        let pk = CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), mode), alloc_fr(cs.clone(), pk.y(), mode)).unwrap();
+        let sig = SignatureVar::new_witness(cs.clone(), Some(&key.sign(signed))).unwrap();
+        let msg = alloc_fr(cs.clone(), msg, mode);
+        verify(&pk, &msg, &sig).unwrap();
+        cs.is_satisfied().unwrap()
+    }
+
+    #[test]
+    fn accepts_exactly_what_the_native_verifier_accepts() {
+        let alice = SecretKey::from_bytes([3; 32]);
+        let bob = SecretKey::from_bytes([4; 32]);
+        let m = Fr::from(0xfeed_u64);
+        for mode in ALL_MODES {
+            assert!(check(&alice, &alice, m, m, mode), "valid signature, {mode:?}");
+            assert!(!check(&alice, &alice, m + Fr::from(1u64), m, mode), "another message, {mode:?}");
+            assert!(!check(&alice, &bob, m, m, mode), "signed by another key, {mode:?}");
+            // Native agrees.
+            assert!(alice.public_key().verify(m, &alice.sign(m)));
+            assert!(!bob.public_key().verify(m, &alice.sign(m)));
+        }
+    }
+
+    #[test]
+    fn a_forged_s_is_refused() {
+        let alice = SecretKey::from_bytes([5; 32]);
+        let m = Fr::from(77u64);
+        let sig = alice.sign(m);
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let pk = alice.public_key();
+        let pk = CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness), alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness)).unwrap();
+        let mut s = SignatureVar::new_witness(cs.clone(), Some(&sig)).unwrap();
+        // Flip the lowest bit of S: S ± 1 is another scalar.
+        s.s_bits[0] = !s.s_bits[0].clone();
+        let msg = alloc_fr(cs.clone(), m, AllocationMode::Witness);
+        verify(&pk, &msg, &s).unwrap();
+        assert!(!cs.is_satisfied().unwrap());
+    }
+
+    #[test]
+    fn an_off_curve_r8_is_refused() {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let x = alloc_fr(cs.clone(), Fr::from(1u64), AllocationMode::Witness);
+        let y = alloc_fr(cs.clone(), Fr::from(2u64), AllocationMode::Witness);
+        CircomPointVar::on_curve(x, y).unwrap();
+        assert!(!cs.is_satisfied().unwrap());
+    }
+
+    #[test]
+    fn constraint_count_is_pinned() {
+        let alice = SecretKey::from_bytes([6; 32]);
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let pk = alice.public_key();
+        let pk = CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness), alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness)).unwrap();
+        let sig = SignatureVar::new_witness(cs.clone(), Some(&alice.sign(Fr::from(1u64)))).unwrap();
+        let msg = alloc_fr(cs.clone(), Fr::from(1u64), AllocationMode::Witness);
+        verify(&pk, &msg, &sig).unwrap();
+        assert!(cs.is_satisfied().unwrap());
+        println!("eddsa verify: {} constraints", cs.num_constraints());
+        assert_eq!(cs.num_constraints(), EDDSA_CONSTRAINTS);
+    }
+
+    const EDDSA_CONSTRAINTS: usize = 5912;
+}
