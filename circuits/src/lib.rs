@@ -14,8 +14,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod commitment;
 pub mod eddsa;
+pub mod info;
 pub mod error;
 pub mod merkle;
 pub mod poseidon;
@@ -24,4 +26,5 @@ pub mod range;
 #[cfg(test)]
 pub(crate) mod test_utils;
 
+pub use batch::{BatchCircuit, BatchShape, BatchWitness, Breakdown};
 pub use error::{CircuitError, Result};

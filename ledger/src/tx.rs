@@ -9,18 +9,22 @@
 //! element from the bits it range-checks anyway, so binding costs no hashing.
 //!
 //! # Public data
-//! Every transaction occupies one 14-byte slot of the same layout (big-endian numbers),
-//! so the circuit writes it without branching on the kind:
+//! Every transaction occupies one 13-byte slot of the same layout, so the circuit
+//! writes it without branching on the kind: a 40-bit big-endian word holding the kind
+//! in its top 2 bits and the amount in the low 38, then account A and account B as
+//! 32-bit big-endian numbers.
 //!
-//! | kind | tag (1) | account A (4) | account B (4) | amount (5) |
+//! | kind | kind (2 bits) | amount (38 bits) | account A (4 bytes) | account B (4 bytes) |
 //! |---|---|---|---|---|
-//! | no-op (padding) | `00` | 0 | 0 | 0 |
-//! | transfer | `01` | from | to | amount |
-//! | deposit | `02` | to | 0 | amount |
-//! | withdrawal | `03` | from | 0 | amount |
+//! | no-op (padding) | 0 | 0 | 0 | 0 |
+//! | transfer | 1 | amount | from | to |
+//! | deposit | 2 | amount | to | 0 |
+//! | withdrawal | 3 | amount | from | 0 |
 //!
-//! Amounts in transactions are 40-bit integers (at most 2^40 − 1 units, about 1,099 ETH
-//! at one gwei per unit; zkSync Lite also spends 5 bytes, as a float); balances are 64-bit.
+//! Amounts in transactions are 38-bit integers (at most 2^38 − 1 units); balances are
+//! 64-bit. Thirteen bytes per transfer at 2^32 accounts is one byte less than Hermez's
+//! fourteen (which spend a byte on fees) and is what keeps the SHA-256 commitment's
+//! share of a transfer's constraints near 7,300.
 //! Deposits carry no key in public data: the key is in the L1 deposit itself, and the
 //! batch commitment binds the chain of processed deposits (see [`Deposit::chain_link`]).
 //! Withdrawals are paid on L1 to the address that registered the account there with
@@ -35,10 +39,10 @@ use crate::poseidon;
 use crate::types::{AccountIndex, Amount, ChainId, Nonce};
 
 /// Bytes of public data per transaction.
-pub const PUBDATA_SLOT_BYTES: usize = 14;
+pub const PUBDATA_SLOT_BYTES: usize = 13;
 
-/// Bits of a transaction amount: its public data has 5 bytes for it.
-pub const AMOUNT_BITS: u32 = 40;
+/// Bits of a transaction amount in public data (the kind takes the other 2 of 40).
+pub const AMOUNT_BITS: u32 = 38;
 
 /// The largest amount one transaction can carry.
 pub const MAX_TX_AMOUNT: u64 = (1 << AMOUNT_BITS) - 1;
@@ -107,10 +111,10 @@ impl Transfer {
     }
 }
 
-/// Checks a transaction amount fits its 5 bytes of public data.
+/// Checks a transaction amount fits its 38 bits of public data.
 pub fn check_amount(amount: Amount) -> Result<()> {
     if amount.units() > MAX_TX_AMOUNT {
-        return Err(LedgerError::AmountTooLarge { amount: amount.units(), max: MAX_TX_AMOUNT, what: "a transaction (5 bytes of public data)" });
+        return Err(LedgerError::AmountTooLarge { amount: amount.units(), max: MAX_TX_AMOUNT, what: "a transaction (38 bits of public data)" });
     }
     Ok(())
 }
@@ -203,7 +207,7 @@ impl Transaction {
         }
     }
 
-    /// The 14-byte public data of this transaction.
+    /// The 13-byte public data of this transaction.
     pub fn public_data(&self) -> Result<[u8; PUBDATA_SLOT_BYTES]> {
         let (a, b, amount) = self.public_fields();
         check_amount(amount)?;
@@ -211,13 +215,14 @@ impl Transaction {
     }
 }
 
-/// Writes one slot: `tag ‖ A ‖ B ‖ amount (5 bytes)`.
+/// Writes one slot: `kind (2 bits) ‖ amount (38 bits) ‖ A (4 bytes) ‖ B (4 bytes)`.
+/// The amount must already fit 38 bits.
 pub fn encode_slot(kind: TxKind, a: AccountIndex, b: AccountIndex, amount: Amount) -> [u8; PUBDATA_SLOT_BYTES] {
     let mut slot = [0u8; PUBDATA_SLOT_BYTES];
-    slot[0] = kind.tag();
-    slot[1..5].copy_from_slice(&a.value().to_be_bytes());
-    slot[5..9].copy_from_slice(&b.value().to_be_bytes());
-    slot[9..14].copy_from_slice(&amount.units().to_be_bytes()[3..]);
+    let word = (u64::from(kind.tag()) << AMOUNT_BITS) | (amount.units() & MAX_TX_AMOUNT);
+    slot[0..5].copy_from_slice(&word.to_be_bytes()[3..]);
+    slot[5..9].copy_from_slice(&a.value().to_be_bytes());
+    slot[9..13].copy_from_slice(&b.value().to_be_bytes());
     slot
 }
 
@@ -258,20 +263,21 @@ impl PublicDataSlot {
             return Err(LedgerError::MalformedPublicData(format!("a slot is {PUBDATA_SLOT_BYTES} bytes")));
         }
         let u32_at = |i: usize| u32::from_be_bytes(slot[i..i + 4].try_into().expect("4 bytes"));
-        let a = AccountIndex::new(u32_at(1));
-        let b = AccountIndex::new(u32_at(5));
-        let mut amount = [0u8; 8];
-        amount[3..].copy_from_slice(&slot[9..14]);
-        let amount = Amount::new(u64::from_be_bytes(amount));
+        let mut word = [0u8; 8];
+        word[3..].copy_from_slice(&slot[0..5]);
+        let word = u64::from_be_bytes(word);
+        let amount = Amount::new(word & MAX_TX_AMOUNT);
+        let a = AccountIndex::new(u32_at(5));
+        let b = AccountIndex::new(u32_at(9));
         let unused = |what: &str| LedgerError::MalformedPublicData(format!("{what} must be zero in this slot"));
-        match slot[0] {
-            0 if slot[1..].iter().all(|&x| x == 0) => Ok(PublicDataSlot::Noop),
+        match word >> AMOUNT_BITS {
+            0 if slot.iter().all(|&x| x == 0) => Ok(PublicDataSlot::Noop),
             0 => Err(unused("every field")),
             1 => Ok(PublicDataSlot::Transfer { from: a, to: b, amount }),
             2 | 3 if b.value() != 0 => Err(unused("account B")),
             2 => Ok(PublicDataSlot::Deposit { to: a, amount }),
             3 => Ok(PublicDataSlot::Withdrawal { from: a, amount }),
-            tag => Err(LedgerError::MalformedPublicData(format!("unknown transaction tag {tag}"))),
+            _ => unreachable!("a 2-bit kind"),
         }
     }
 
@@ -307,7 +313,7 @@ mod tests {
         ];
         for (tx, want) in cases.iter().zip(expected) {
             let slot = tx.public_data().unwrap();
-            assert_eq!(slot[0], tx.kind().tag());
+            assert_eq!(slot[0] >> 6, tx.kind().tag());
             assert_eq!(PublicDataSlot::decode(&slot).unwrap(), want);
         }
         assert_eq!(PublicDataSlot::decode(&[0u8; PUBDATA_SLOT_BYTES]).unwrap(), PublicDataSlot::Noop);
@@ -316,14 +322,12 @@ mod tests {
     #[test]
     fn malformed_public_data_is_an_error() {
         let mut slot = [0u8; PUBDATA_SLOT_BYTES];
-        slot[0] = 9;
-        assert!(PublicDataSlot::decode(&slot).is_err());
-        slot[0] = 0;
-        slot[13] = 1;
-        assert!(PublicDataSlot::decode(&slot).is_err());
-        slot[0] = 2;
-        slot[6] = 1;
+        slot[12] = 1;
+        assert!(PublicDataSlot::decode(&slot).is_err(), "a no-op is all zeros");
+        slot[0] = 0x80; // kind 2: a deposit
         assert!(PublicDataSlot::decode(&slot).is_err(), "a deposit names no account B");
+        slot[12] = 0;
+        assert!(PublicDataSlot::decode(&slot).is_ok());
         assert!(PublicDataSlot::decode_all(&[0u8; PUBDATA_SLOT_BYTES + 1]).is_err());
     }
 
