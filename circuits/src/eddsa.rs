@@ -127,8 +127,43 @@ pub fn verify_with_challenge(
         eight_a.double_in_place()?;
     }
     let hm_bits = hm.to_bits_le()?;
-    let right = signature.r8.to_edwards() + eight_a.scalar_mul_le(hm_bits.iter())?;
+    let right = signature.r8.to_edwards() + scalar_mul_windowed(&eight_a, &hm_bits)?;
     left.conditional_enforce_equal(&right, enforce)
+}
+
+/// `point · k` for `k` given by little-endian bits, with 2-bit windows, most
+/// significant first: per window two doublings, a lookup among `{O, P, 2P, 3P}`
+/// (7 constraints) and one addition; about 11.5 constraints per bit against 13 for
+/// plain double-and-add. Twisted Edwards addition is complete on Baby Jubjub, so
+/// adding the identity needs no special case.
+pub fn scalar_mul_windowed(point: &EdwardsVar, bits_le: &[Boolean<Fr>]) -> Result<EdwardsVar, SynthesisError> {
+    let p1 = point.clone();
+    let p2 = point.double()?;
+    let p3 = &p2 + &p1;
+    let lookup = |b0: &Boolean<Fr>, b1: &Boolean<Fr>| -> Result<EdwardsVar, SynthesisError> {
+        let (f0, f1) = (FpVar::from(b0.clone()), FpVar::from(b1.clone()));
+        let both = FpVar::from(b0 & b1);
+        // Table {O = (0, 1), P, 2P, 3P} indexed by b0 + 2·b1.
+        let x = &f0 * &p1.x + &f1 * &p2.x + &both * (&p3.x - &p2.x - &p1.x);
+        let one = FpVar::one();
+        let y = &one + &f0 * (&p1.y - &one) + &f1 * (&p2.y - &one) + &both * (&p3.y - &p2.y - &p1.y + &one);
+        Ok(EdwardsVar::new(x, y))
+    };
+    let mut bits = bits_le.to_vec();
+    if bits.len() % 2 == 1 {
+        bits.push(Boolean::FALSE);
+    }
+    let mut windows = bits.chunks(2).rev();
+    let mut acc = match windows.next() {
+        Some(w) => lookup(&w[0], &w[1])?,
+        None => return Ok(EdwardsVar::zero()),
+    };
+    for w in windows {
+        acc.double_in_place()?;
+        acc.double_in_place()?;
+        acc += lookup(&w[0], &w[1])?;
+    }
+    Ok(acc)
 }
 
 /// Enforces that `signature` is valid for `public_key` on `msg`.
@@ -196,6 +231,28 @@ mod tests {
     }
 
     #[test]
+    fn windowed_multiplication_equals_native() {
+        use ark_ec::CurveGroup;
+        use ark_ff::UniformRand;
+        use ark_r1cs_std::GR1CSVar;
+        use ark_std::rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let p = ledger::babyjubjub::mul_scalar(&base8(), &ScalarField::from(123_456u64));
+        for mode in ALL_MODES {
+            for k in [Fr::from(0u64), Fr::from(1u64), Fr::from(2u64), Fr::from(3u64), -Fr::from(1u64), Fr::rand(&mut rng)] {
+                let cs = ConstraintSystem::<Fr>::new_ref();
+                let pv = EdwardsVar::new_variable_omit_prime_order_check(cs.clone(), || Ok(p.into_group()), mode).unwrap();
+                let kv = alloc_fr(cs.clone(), k, mode);
+                let bits = kv.to_bits_le().unwrap();
+                let got = scalar_mul_windowed(&pv, &bits).unwrap().value().unwrap().into_affine();
+                let want = ledger::babyjubjub::mul_integer(&p, k.into_bigint().as_ref());
+                assert_eq!(got, want, "k = {k}, {mode:?}");
+                assert!(cs.is_satisfied().unwrap());
+            }
+        }
+    }
+
+    #[test]
     fn constraint_count_is_pinned() {
         let alice = SecretKey::from_bytes([6; 32]);
         let cs = ConstraintSystem::<Fr>::new_ref();
@@ -209,5 +266,5 @@ mod tests {
         assert_eq!(cs.num_constraints(), EDDSA_CONSTRAINTS);
     }
 
-    const EDDSA_CONSTRAINTS: usize = 5912;
+    const EDDSA_CONSTRAINTS: usize = 5529;
 }
