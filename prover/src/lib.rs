@@ -1,7 +1,268 @@
 //! # prover
 //!
-//! Groth16 setup and proving for the batch circuit, and the zk-rollup operator.
+//! The off-chain side of the zk rollup: Groth16 over BN254 for the batch circuit of
+//! [`circuits`].
 //!
-//! Status: Filled by the zk prover issue (issue 3) and the L1 issue (issue 4).
+//! - [`setup`]: circuit-specific setup for a [`BatchShape`], from fresh randomness or,
+//!   loudly marked insecure, from a seed; it keeps the constraint matrices it built.
+//! - [`keys`]: versioned key directories pinned by a hash of the circuit shape.
+//! - [`Prover`]: proves batches the ledger applied, from the cached matrices (no
+//!   matrix is rebuilt per proof), checks each proof with the lean [`verifier`] before
+//!   handing it out, and reports how long each stage took.
+//!
+//! Randomness and progress reporting are passed in; nothing here reads a clock for
+//! anything but measuring how long proving took.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod error;
+pub mod keys;
+
+use std::time::Instant;
+
+use ark_bn254::Bn254;
+use ark_groth16::{Groth16, Proof, ProvingKey};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, SynthesisMode};
+use ark_relations::gr1cs::R1CS_PREDICATE_LABEL;
+use ark_relations::utils::matrix::Matrix;
+use ark_std::rand::{CryptoRng, RngCore};
+use ark_std::UniformRand;
+use circuits::{BatchCircuit, BatchShape};
+use ledger::state::BatchRecord;
+use ledger::Fr;
+use serde::{Deserialize, Serialize};
+
+pub use error::{ProverError, Result};
+pub use keys::{CircuitSize, KeyMeta, Keys};
+
+/// Reports the stages of long operations (a terminal shows a spinner; tests ignore it).
+pub trait Progress {
+    /// A stage begins.
+    fn stage(&mut self, name: &str);
+    /// Everything is done.
+    fn finish(&mut self) {}
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&mut self, _name: &str) {}
+}
+
+fn size_of(cs: &ConstraintSystemRef<Fr>) -> CircuitSize {
+    CircuitSize {
+        constraints: cs.num_constraints(),
+        instance_variables: cs.num_instance_variables(),
+        witness_variables: cs.num_witness_variables(),
+    }
+}
+
+/// How a setup gets its randomness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupKind {
+    /// From the rng passed in: the toxic waste is gone when setup returns.
+    Fresh,
+    /// Deterministic from a seed: anyone who knows the seed can forge proofs. For
+    /// development and reproducible tests only.
+    InsecureSeeded(u64),
+}
+
+/// Circuit-specific Groth16 setup for `shape`.
+pub fn setup<R: RngCore + CryptoRng>(shape: BatchShape, kind: SetupKind, rng: &mut R, progress: &mut dyn Progress) -> Result<Keys> {
+    let started = Instant::now();
+    progress.stage("synthesising the circuit and building its matrices");
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Setup);
+    BatchCircuit::for_setup(shape).generate_constraints(cs.clone())?;
+    cs.finalize();
+    let size = size_of(&cs);
+    let matrices = r1cs_matrices(&cs)?;
+    drop(cs);
+
+    progress.stage("generating the Groth16 parameters (the long part)");
+    let pk: ProvingKey<Bn254> = match kind {
+        SetupKind::Fresh => Groth16::<Bn254>::generate_random_parameters_with_reduction(BatchCircuit::for_setup(shape), rng)?,
+        SetupKind::InsecureSeeded(seed) => {
+            use ark_std::rand::SeedableRng;
+            let mut seeded = ark_std::rand::rngs::StdRng::seed_from_u64(seed);
+            Groth16::<Bn254>::generate_random_parameters_with_reduction(BatchCircuit::for_setup(shape), &mut seeded)?
+        }
+    };
+    progress.finish();
+    let meta = KeyMeta {
+        format_version: keys::FORMAT_VERSION,
+        circuit_version: keys::CIRCUIT_VERSION,
+        shape,
+        size,
+        shape_hash: keys::shape_hash(&shape, &size),
+        insecure_dev_seed: match kind {
+            SetupKind::Fresh => None,
+            SetupKind::InsecureSeeded(seed) => Some(seed),
+        },
+        pk_sha256: String::new(),
+        matrices_sha256: String::new(),
+        setup_seconds: started.elapsed().as_secs_f64(),
+        threads: rayon::current_num_threads(),
+    };
+    Ok(Keys { meta, pk, matrices })
+}
+
+fn r1cs_matrices(cs: &ConstraintSystemRef<Fr>) -> Result<Vec<Matrix<Fr>>> {
+    let mut all = cs.to_matrices().map_err(|e| ProverError::Groth16(e.to_string()))?;
+    all.remove(R1CS_PREDICATE_LABEL).ok_or_else(|| ProverError::Groth16("the circuit has no R1CS constraints".into()))
+}
+
+/// Time spent proving one batch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ProveTimings {
+    /// Building the witness (synthesis without matrices), seconds.
+    pub witness_seconds: f64,
+    /// The Groth16 prover proper (QAP witness map and multi-scalar multiplications), seconds.
+    pub groth16_seconds: f64,
+    /// Verifying the fresh proof, seconds.
+    pub self_check_seconds: f64,
+    /// Threads rayon used.
+    pub threads: usize,
+}
+
+impl ProveTimings {
+    /// Witness plus Groth16, seconds.
+    pub fn total_seconds(&self) -> f64 {
+        self.witness_seconds + self.groth16_seconds
+    }
+}
+
+/// A proof of one batch, with its public input.
+#[derive(Debug, Clone)]
+pub struct BatchProof {
+    /// The Groth16 proof.
+    pub proof: Proof<Bn254>,
+    /// The single public input: the batch commitment.
+    pub commitment: Fr,
+    /// How long it took.
+    pub timings: ProveTimings,
+}
+
+/// Proves batches with one set of keys.
+#[derive(Debug)]
+pub struct Prover {
+    keys: Keys,
+    verifier: verifier::PreparedVerifier,
+}
+
+impl Prover {
+    /// A prover holding `keys` (and their matrices) for every proof it makes.
+    pub fn new(keys: Keys) -> Self {
+        let verifier = verifier::PreparedVerifier::new(&keys.pk.vk);
+        Prover { keys, verifier }
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// The circuit shape these keys prove.
+    pub fn shape(&self) -> BatchShape {
+        self.keys.meta.shape
+    }
+
+    /// Proves a batch the ledger applied (padded to the shape's batch size).
+    pub fn prove<R: RngCore + CryptoRng>(&self, record: &BatchRecord, rng: &mut R, progress: &mut dyn Progress) -> Result<BatchProof> {
+        let shape = self.shape();
+        if record.batch_size != shape.batch_size {
+            return Err(ProverError::ShapeMismatch {
+                expected: self.keys.meta.shape_hash.clone(),
+                got: "-".into(),
+                detail: format!("the keys prove batches of {} slots, this batch has {}", shape.batch_size, record.batch_size),
+            });
+        }
+        let circuit = BatchCircuit::for_batch(shape, record)?;
+        let commitment = circuit.commitment.expect("a batch circuit has its commitment");
+
+        progress.stage("building the witness");
+        let started = Instant::now();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Prove { construct_matrices: false, generate_lc_assignments: false });
+        circuit.generate_constraints(cs.clone())?;
+        // Without matrices the system counts variables but not constraints.
+        let size = CircuitSize { constraints: self.keys.meta.size.constraints, ..size_of(&cs) };
+        let hash = keys::shape_hash(&shape, &size);
+        if hash != self.keys.meta.shape_hash {
+            return Err(ProverError::ShapeMismatch {
+                expected: self.keys.meta.shape_hash.clone(),
+                got: hash,
+                detail: format!("keys: {:?} {:?}; circuit: {:?}", self.keys.meta.shape, self.keys.meta.size, size),
+            });
+        }
+        let mut assignment = cs.instance_assignment().map_err(|e| ProverError::Groth16(e.to_string()))?;
+        assignment.extend(cs.witness_assignment().map_err(|e| ProverError::Groth16(e.to_string()))?);
+        drop(cs);
+        let witness_seconds = started.elapsed().as_secs_f64();
+
+        progress.stage("proving (QAP and multi-scalar multiplications)");
+        let started = Instant::now();
+        let (r, s) = (Fr::rand(rng), Fr::rand(rng));
+        let proof = Groth16::<Bn254>::create_proof_with_reduction_and_matrices(
+            &self.keys.pk,
+            r,
+            s,
+            &self.keys.matrices,
+            size.instance_variables,
+            size.constraints,
+            &assignment,
+        )?;
+        let groth16_seconds = started.elapsed().as_secs_f64();
+
+        progress.stage("checking the proof");
+        let started = Instant::now();
+        match self.verifier.verify(&[commitment], &proof) {
+            Ok(()) => {}
+            Err(verifier::VerifyError::Rejected) => {
+                progress.finish();
+                return Err(ProverError::Unsatisfied(first_unsatisfied(shape, record)));
+            }
+            Err(other) => return Err(other.into()),
+        }
+        let self_check_seconds = started.elapsed().as_secs_f64();
+        progress.finish();
+        Ok(BatchProof {
+            proof,
+            commitment,
+            timings: ProveTimings { witness_seconds, groth16_seconds, self_check_seconds, threads: rayon::current_num_threads() },
+        })
+    }
+
+    /// The plain arkworks path, `Groth16::prove`, which synthesises the circuit and
+    /// rebuilds its matrices for every proof: the baseline the cached path is measured
+    /// against. Returns the proof and its seconds.
+    pub fn prove_rebuilding_matrices<R: RngCore + CryptoRng>(&self, record: &BatchRecord, rng: &mut R) -> Result<(Proof<Bn254>, f64)> {
+        let circuit = BatchCircuit::for_batch(self.shape(), record)?;
+        let started = Instant::now();
+        let proof = Groth16::<Bn254>::create_random_proof_with_reduction(circuit, &self.keys.pk, rng)?;
+        Ok((proof, started.elapsed().as_secs_f64()))
+    }
+
+    /// Verifies a proof of `commitment` with these keys' verifying key.
+    pub fn verify(&self, commitment: Fr, proof: &Proof<Bn254>) -> Result<(), verifier::VerifyError> {
+        self.verifier.verify(&[commitment], proof)
+    }
+}
+
+/// Re-synthesises the batch with a full constraint system to name the first
+/// constraint it breaks (only on the error path).
+fn first_unsatisfied(shape: BatchShape, record: &BatchRecord) -> String {
+    let Ok(circuit) = BatchCircuit::for_batch(shape, record) else { return "the batch does not fit the circuit".into() };
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    if circuit.generate_constraints(cs.clone()).is_err() {
+        return "synthesis failed".into();
+    }
+    match cs.which_is_unsatisfied() {
+        Ok(Some(name)) => name,
+        _ => "none found: the keys do not match the circuit".into(),
+    }
+}

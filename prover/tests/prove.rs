@@ -1,0 +1,92 @@
+//! setup → prove → verify on a small shape, and everything that must fail to verify.
+
+use ark_std::rand::SeedableRng;
+use circuits::BatchShape;
+use ledger::state::batch_commitment;
+use ledger::workload::{genesis, random_transactions, Mix};
+use ledger::{Amount, Arity, ChainId, Fr, TreeShape};
+use prover::{setup, Keys, Prover, ProverError, SetupKind, Silent};
+use rand_chacha::ChaCha20Rng;
+
+fn shape(batch_size: usize) -> BatchShape {
+    BatchShape::new(TreeShape::new(8, Arity::Quaternary).unwrap(), batch_size, ChainId::DEFAULT).unwrap()
+}
+
+#[test]
+fn setup_prove_verify_and_every_tampering_fails() {
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let keys = setup(shape(2), SetupKind::InsecureSeeded(1), &mut rng, &mut Silent).unwrap();
+    assert_eq!(keys.meta.insecure_dev_seed, Some(1));
+
+    // Keys survive a round trip through a key directory.
+    let dir = std::env::temp_dir().join(format!("prover-test-{}", std::process::id()));
+    keys.write(&dir).unwrap();
+    let keys = Keys::read(&dir).unwrap();
+    let prover = Prover::new(keys);
+
+    let (mut state, secret_keys) = genesis(shape(2).tree, ChainId::DEFAULT, 4, Amount::new(1_000), &mut rng).unwrap();
+    let txs = random_transactions(&state, &secret_keys, 2, Mix::default(), &mut rng).unwrap();
+    let record = state.apply_batch(&txs, 2).unwrap();
+    let proved = prover.prove(&record, &mut rng, &mut Silent).unwrap();
+    assert_eq!(proved.commitment, record.commitment());
+
+    // The lean verifier, recomputing the public input from roots and public data.
+    let vk = &prover.keys().pk.vk;
+    let data = record.public_data();
+    let ok = verifier::verify_batch(vk, record.old_root, record.new_root, record.deposit_chain_before, record.deposit_chain_after, &data, &proved.proof);
+    assert!(ok.is_ok(), "{ok:?}");
+
+    // Any public input changed.
+    let rejected = |r: verifier::Result<()>| matches!(r, Err(verifier::VerifyError::Rejected));
+    assert!(rejected(verifier::verify(vk, &[proved.commitment + Fr::from(1u64)], &proved.proof)));
+    for (old, new, before, after) in [
+        (record.old_root + Fr::from(1u64), record.new_root, record.deposit_chain_before, record.deposit_chain_after),
+        (record.old_root, record.new_root + Fr::from(1u64), record.deposit_chain_before, record.deposit_chain_after),
+        (record.old_root, record.new_root, record.deposit_chain_before + Fr::from(1u64), record.deposit_chain_after),
+        (record.old_root, record.new_root, record.deposit_chain_before, record.deposit_chain_after + Fr::from(1u64)),
+    ] {
+        assert!(rejected(verifier::verify_batch(vk, old, new, before, after, &data, &proved.proof)));
+    }
+    // Any byte of the public data flipped.
+    for i in 0..data.len() {
+        let mut flipped = data.clone();
+        flipped[i] ^= 0x01;
+        let c = batch_commitment(record.old_root, record.new_root, record.deposit_chain_before, record.deposit_chain_after, &flipped);
+        assert!(rejected(verifier::verify(vk, &[c], &proved.proof)), "byte {i}");
+    }
+    // Another batch's public data.
+    let txs2 = random_transactions(&state, &secret_keys, 2, Mix::default(), &mut rng).unwrap();
+    let record2 = state.apply_batch(&txs2, 2).unwrap();
+    assert!(rejected(verifier::verify(vk, &[record2.commitment()], &proved.proof)));
+    // The second batch proves too, with the same prover (no matrices rebuilt).
+    let proved2 = prover.prove(&record2, &mut rng, &mut Silent).unwrap();
+    assert!(prover.verify(record2.commitment(), &proved2.proof).is_ok());
+
+    // A batch for another shape is refused with a clear error.
+    let mut state3 = state.clone();
+    let txs3 = random_transactions(&state3, &secret_keys, 1, Mix::default(), &mut rng).unwrap();
+    let record3 = state3.apply_batch(&txs3, 3).unwrap();
+    assert!(matches!(prover.prove(&record3, &mut rng, &mut Silent), Err(ProverError::ShapeMismatch { .. })));
+
+    // A corrupted key file is detected.
+    let pk = dir.join(prover::keys::files::PK);
+    let mut bytes = std::fs::read(&pk).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&pk, bytes).unwrap();
+    assert!(matches!(Keys::read(&dir), Err(ProverError::BadKeyFile { .. })));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn keys_for_another_circuit_are_refused() {
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+    let mut keys = setup(shape(1), SetupKind::InsecureSeeded(2), &mut rng, &mut Silent).unwrap();
+    // Pretend the keys were made by a different circuit of the same shape.
+    keys.meta.shape_hash = "00".repeat(32);
+    let prover = Prover::new(keys);
+    let (mut state, secret_keys) = genesis(shape(1).tree, ChainId::DEFAULT, 2, Amount::new(10), &mut rng).unwrap();
+    let txs = random_transactions(&state, &secret_keys, 1, Mix::default(), &mut rng).unwrap();
+    let record = state.apply_batch(&txs, 1).unwrap();
+    assert!(matches!(prover.prove(&record, &mut rng, &mut Silent), Err(ProverError::ShapeMismatch { .. })));
+}
