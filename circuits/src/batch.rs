@@ -149,7 +149,11 @@ impl BatchWitness {
 fn slot_from_record(shape: &BatchShape, position: usize, record: &TxRecord) -> Result<SlotWitness> {
     let malformed = |why: &str| CircuitError::MalformedRecord { position, why: why.to_string() };
     let update = |i: usize| {
-        record.updates.get(i).map(|u| UpdateWitness { index: u.index, before: u.before, path: u.proof.clone() }).ok_or_else(|| malformed("missing account update"))
+        record
+            .updates
+            .get(i)
+            .map(|u| UpdateWitness { index: u.index, before: u.before, path: u.proof.clone() })
+            .ok_or_else(|| malformed("missing account update"))
     };
     let a = update(0)?;
     let key_of = |acc: &Option<Account>| acc.map(|a| (a.public_key.x(), a.public_key.y()));
@@ -163,12 +167,20 @@ fn slot_from_record(shape: &BatchShape, position: usize, record: &TxRecord) -> R
             let key = key_of(&a.before).ok_or_else(|| malformed("a withdrawal's account exists"))?;
             (TxKind::Withdrawal, w.amount, placeholder_update(shape.tree), key, w.signature)
         }
-        Transaction::Deposit(d) => {
-            (TxKind::Deposit, d.amount, placeholder_update(shape.tree), (d.public_key.x(), d.public_key.y()), placeholder_signature())
-        }
+        Transaction::Deposit(d) => (
+            TxKind::Deposit,
+            d.amount,
+            placeholder_update(shape.tree),
+            (d.public_key.x(), d.public_key.y()),
+            placeholder_signature(),
+        ),
     };
     if a.path.siblings.len() != shape.tree.levels() {
-        return Err(CircuitError::ShapeMismatch(format!("a path of {} levels in a tree of {}", a.path.siblings.len(), shape.tree.levels())));
+        return Err(CircuitError::ShapeMismatch(format!(
+            "a path of {} levels in a tree of {}",
+            a.path.siblings.len(),
+            shape.tree.levels()
+        )));
     }
     Ok(SlotWitness { kind, amount, a, b, a_key, signature })
 }
@@ -195,7 +207,10 @@ impl BatchCircuit {
         let witness = BatchWitness::from_record(&shape, record)?;
         let commitment = record.commitment();
         if record.batch_size != shape.batch_size {
-            return Err(CircuitError::ShapeMismatch(format!("the batch was padded to {} slots, the circuit has {}", record.batch_size, shape.batch_size)));
+            return Err(CircuitError::ShapeMismatch(format!(
+                "the batch was padded to {} slots, the circuit has {}",
+                record.batch_size, shape.batch_size
+            )));
         }
         Ok(BatchCircuit { shape, witness: Some(witness), commitment: Some(commitment) })
     }
@@ -287,8 +302,10 @@ impl BatchCircuit {
                 FpVar::new_witness(cs.clone(), || w(&|s| s.a_key.1))?,
             )?;
             let a_empty = Boolean::new_witness(cs.clone(), || slot.map(|s| s.a.before.is_none()).ok_or_else(missing))?;
-            let a_balance = FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.a.before.map_or(0, |a| a.balance.units()))))?;
-            let a_nonce = FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.a.before.map_or(0, |a| a.nonce.value()))))?;
+            let a_balance =
+                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.a.before.map_or(0, |a| a.balance.units()))))?;
+            let a_nonce =
+                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.a.before.map_or(0, |a| a.nonce.value()))))?;
             // A signed transaction needs an existing account; an empty one holds nothing.
             (&a_empty & &signed).enforce_equal(&Boolean::FALSE)?;
             a_balance.conditional_enforce_equal(&FpVar::zero(), &a_empty)?;
@@ -303,8 +320,10 @@ impl BatchCircuit {
             let _ = to_bits_le_checked(&a_balance_next, Amount::BITS as usize)?;
             let b_key_x = FpVar::new_witness(cs.clone(), || w(&|s| s.b.before.map_or(Fr::ZERO, |a| a.public_key.x())))?;
             let b_key_y = FpVar::new_witness(cs.clone(), || w(&|s| s.b.before.map_or(Fr::ZERO, |a| a.public_key.y())))?;
-            let b_balance = FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.b.before.map_or(0, |a| a.balance.units()))))?;
-            let b_nonce = FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.b.before.map_or(0, |a| a.nonce.value()))))?;
+            let b_balance =
+                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.b.before.map_or(0, |a| a.balance.units()))))?;
+            let b_nonce =
+                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.b.before.map_or(0, |a| a.nonce.value()))))?;
             let b_balance_next = &b_balance + &amount;
             let _ = to_bits_le_checked(&b_balance_next, Amount::BITS as usize)?;
             drop(part);

@@ -4,9 +4,9 @@
 //! element reduces modulo r by itself).
 
 use ark_crypto_primitives::crh::sha256::constraints::Sha256Gadget;
+use ark_ff::AdditiveGroup;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::convert::ToBitsGadget;
-use ark_ff::AdditiveGroup;
 use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
 use ark_r1cs_std::uint8::UInt8;
 use ark_relations::gr1cs::SynthesisError;
@@ -39,7 +39,8 @@ pub fn number_to_be_bytes(bits_le: &[Boolean<Fr>], bytes: usize) -> Vec<UInt8<Fr
 pub fn sha256_to_field(preimage: &[UInt8<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     let digest = Sha256Gadget::digest(preimage)?;
     // Big-endian digest: the last byte holds the least significant bits.
-    let bits_le: Vec<Boolean<Fr>> = digest.0.iter().rev().flat_map(|byte| byte.to_bits_le().expect("bytes have bits")).collect();
+    let bits_le: Vec<Boolean<Fr>> =
+        digest.0.iter().rev().flat_map(|byte| byte.to_bits_le().expect("bytes have bits")).collect();
     Ok(pack_le_bits_mod_r(&bits_le))
 }
 
@@ -90,7 +91,8 @@ mod tests {
             for mode in ALL_MODES {
                 let cs = ConstraintSystem::<Fr>::new_ref();
                 let vars: Vec<FpVar<Fr>> = roots.iter().map(|r| alloc_fr(cs.clone(), *r, mode)).collect();
-                let bytes: Vec<UInt8<Fr>> = data.iter().map(|b| UInt8::new_variable(cs.clone(), || Ok(*b), mode).unwrap()).collect();
+                let bytes: Vec<UInt8<Fr>> =
+                    data.iter().map(|b| UInt8::new_variable(cs.clone(), || Ok(*b), mode).unwrap()).collect();
                 let c = batch_commitment(&vars[0], &vars[1], &vars[2], &vars[3], &bytes).unwrap();
                 assert_eq!(c.value().unwrap(), native, "{len} bytes, {mode:?}");
                 assert!(cs.is_satisfied().unwrap(), "{len} bytes, {mode:?}");

@@ -12,15 +12,15 @@
 use std::sync::OnceLock;
 
 use ark_ec::AffineRepr;
+use ark_ed_on_bn254::constraints::EdwardsVar;
 use ark_ff::{BigInteger, PrimeField};
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
+use ark_r1cs_std::convert::ToBitsGadget;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
 use ark_r1cs_std::groups::CurveVar;
-use ark_r1cs_std::convert::ToBitsGadget;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
-use ark_ed_on_bn254::constraints::EdwardsVar;
 use ledger::babyjubjub::{base8, sqrt_a, EdwardsProjective, ScalarField, CIRCOM_A, CIRCOM_D};
 use ledger::{Fr, Signature};
 
@@ -183,7 +183,8 @@ mod tests {
     fn check(key: &SecretKey, signer: &SecretKey, msg: Fr, signed: Fr, mode: AllocationMode) -> bool {
         let cs = ConstraintSystem::<Fr>::new_ref();
         let pk = signer.public_key();
-        let pk = CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), mode), alloc_fr(cs.clone(), pk.y(), mode)).unwrap();
+        let pk =
+            CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), mode), alloc_fr(cs.clone(), pk.y(), mode)).unwrap();
         let sig = SignatureVar::new_witness(cs.clone(), Some(&key.sign(signed))).unwrap();
         let msg = alloc_fr(cs.clone(), msg, mode);
         verify(&pk, &msg, &sig).unwrap();
@@ -212,7 +213,11 @@ mod tests {
         let sig = alice.sign(m);
         let cs = ConstraintSystem::<Fr>::new_ref();
         let pk = alice.public_key();
-        let pk = CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness), alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness)).unwrap();
+        let pk = CircomPointVar::on_curve(
+            alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness),
+            alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness),
+        )
+        .unwrap();
         let mut s = SignatureVar::new_witness(cs.clone(), Some(&sig)).unwrap();
         // Flip the lowest bit of S: S ± 1 is another scalar.
         s.s_bits[0] = !s.s_bits[0].clone();
@@ -239,9 +244,12 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         let p = ledger::babyjubjub::mul_scalar(&base8(), &ScalarField::from(123_456u64));
         for mode in ALL_MODES {
-            for k in [Fr::from(0u64), Fr::from(1u64), Fr::from(2u64), Fr::from(3u64), -Fr::from(1u64), Fr::rand(&mut rng)] {
+            for k in
+                [Fr::from(0u64), Fr::from(1u64), Fr::from(2u64), Fr::from(3u64), -Fr::from(1u64), Fr::rand(&mut rng)]
+            {
                 let cs = ConstraintSystem::<Fr>::new_ref();
-                let pv = EdwardsVar::new_variable_omit_prime_order_check(cs.clone(), || Ok(p.into_group()), mode).unwrap();
+                let pv =
+                    EdwardsVar::new_variable_omit_prime_order_check(cs.clone(), || Ok(p.into_group()), mode).unwrap();
                 let kv = alloc_fr(cs.clone(), k, mode);
                 let bits = kv.to_bits_le().unwrap();
                 let got = scalar_mul_windowed(&pv, &bits).unwrap().value().unwrap().into_affine();
@@ -257,7 +265,11 @@ mod tests {
         let alice = SecretKey::from_bytes([6; 32]);
         let cs = ConstraintSystem::<Fr>::new_ref();
         let pk = alice.public_key();
-        let pk = CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness), alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness)).unwrap();
+        let pk = CircomPointVar::on_curve(
+            alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness),
+            alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness),
+        )
+        .unwrap();
         let sig = SignatureVar::new_witness(cs.clone(), Some(&alice.sign(Fr::from(1u64)))).unwrap();
         let msg = alloc_fr(cs.clone(), Fr::from(1u64), AllocationMode::Witness);
         verify(&pk, &msg, &sig).unwrap();

@@ -104,8 +104,18 @@ pub fn combine(shape: BatchShape) -> Result<CircuitInfo> {
         range_checks: n * slot(|b| b.range_checks),
         public_data_hash: hash_fixed + per_block * blocks,
     };
-    let fixed = one.constraints - one.breakdown.signature - one.breakdown.merkle_paths - one.breakdown.leaves - one.breakdown.range_checks - one.breakdown.public_data_hash;
-    let constraints = fixed + breakdown.signature + breakdown.merkle_paths + breakdown.leaves + breakdown.range_checks + breakdown.public_data_hash;
+    let fixed = one.constraints
+        - one.breakdown.signature
+        - one.breakdown.merkle_paths
+        - one.breakdown.leaves
+        - one.breakdown.range_checks
+        - one.breakdown.public_data_hash;
+    let constraints = fixed
+        + breakdown.signature
+        + breakdown.merkle_paths
+        + breakdown.leaves
+        + breakdown.range_checks
+        + breakdown.public_data_hash;
     Ok(CircuitInfo {
         shape,
         constraints,

@@ -17,8 +17,8 @@
 pub mod batch;
 pub mod commitment;
 pub mod eddsa;
-pub mod info;
 pub mod error;
+pub mod info;
 pub mod merkle;
 pub mod poseidon;
 pub mod range;

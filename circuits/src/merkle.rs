@@ -25,14 +25,21 @@ pub struct PathVar {
 
 impl PathVar {
     /// Allocates the siblings of `proof` (or zeros when no witness is given, for setup).
-    pub fn new_witness(cs: ConstraintSystemRef<Fr>, shape: TreeShape, proof: Option<&MerkleProof>) -> Result<Self, SynthesisError> {
+    pub fn new_witness(
+        cs: ConstraintSystemRef<Fr>,
+        shape: TreeShape,
+        proof: Option<&MerkleProof>,
+    ) -> Result<Self, SynthesisError> {
         let per_level = shape.arity().children() - 1;
         let siblings = (0..shape.levels())
             .map(|level| {
                 (0..per_level)
                     .map(|i| {
                         FpVar::new_witness(cs.clone(), || {
-                            proof.and_then(|p| p.siblings.get(level).and_then(|s| s.get(i))).copied().ok_or(SynthesisError::AssignmentMissing)
+                            proof
+                                .and_then(|p| p.siblings.get(level).and_then(|s| s.get(i)))
+                                .copied()
+                                .ok_or(SynthesisError::AssignmentMissing)
                         })
                     })
                     .collect()
@@ -144,10 +151,19 @@ mod tests {
         for (arity, per_level_two_leaves) in [(Arity::Binary, 2 * (240 + 1)), (Arity::Quaternary, 3 + 2 * (297 + 3))] {
             let shape = TreeShape::new(8, arity).unwrap();
             let cs = ConstraintSystem::<Fr>::new_ref();
-            let path = PathVar::new_witness(cs.clone(), shape, Some(&AccountTree::new(shape).proof(AccountIndex::new(3)).unwrap())).unwrap();
-            let bits: Vec<Boolean<Fr>> = (0..8).map(|i| Boolean::new_witness(cs.clone(), || Ok(i < 2)).unwrap()).collect();
+            let path = PathVar::new_witness(
+                cs.clone(),
+                shape,
+                Some(&AccountTree::new(shape).proof(AccountIndex::new(3)).unwrap()),
+            )
+            .unwrap();
+            let bits: Vec<Boolean<Fr>> =
+                (0..8).map(|i| Boolean::new_witness(cs.clone(), || Ok(i < 2)).unwrap()).collect();
             let before = cs.num_constraints();
-            let leaves = [alloc_fr(cs.clone(), Fr::from(0u64), AllocationMode::Witness), alloc_fr(cs.clone(), Fr::from(1u64), AllocationMode::Witness)];
+            let leaves = [
+                alloc_fr(cs.clone(), Fr::from(0u64), AllocationMode::Witness),
+                alloc_fr(cs.clone(), Fr::from(1u64), AllocationMode::Witness),
+            ];
             let _ = path.roots(&bits, &leaves).unwrap();
             assert_eq!(cs.num_constraints() - before, shape.levels() * per_level_two_leaves, "{arity:?}");
         }

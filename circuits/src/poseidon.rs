@@ -64,8 +64,9 @@ mod tests {
     fn costs_three_constraints_per_sbox() {
         for (n, partial) in [(2usize, 57usize), (3, 56), (4, 60), (5, 60)] {
             let cs = ConstraintSystem::<Fr>::new_ref();
-            let vars: Vec<FpVar<Fr>> =
-                (0..n).map(|i| alloc_fr(cs.clone(), Fr::from(i as u64), ark_r1cs_std::alloc::AllocationMode::Witness)).collect();
+            let vars: Vec<FpVar<Fr>> = (0..n)
+                .map(|i| alloc_fr(cs.clone(), Fr::from(i as u64), ark_r1cs_std::alloc::AllocationMode::Witness))
+                .collect();
             let _ = hash(&vars).unwrap();
             assert_eq!(cs.num_constraints(), 3 * (8 * (n + 1) + partial) - 3, "{n} inputs");
         }

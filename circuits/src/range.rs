@@ -18,7 +18,8 @@ pub fn to_bits_le_checked(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, S
     assert!(n < Fr::MODULUS_BIT_SIZE as usize, "a range check must leave the field's top bit unused");
     let value = x.value().ok().map(|v| v.into_bigint());
     if let FpVar::Constant(c) = x {
-        let bits: Vec<Boolean<Fr>> = ark_ff::BitIteratorLE::new(c.into_bigint()).take(n).map(Boolean::constant).collect();
+        let bits: Vec<Boolean<Fr>> =
+            ark_ff::BitIteratorLE::new(c.into_bigint()).take(n).map(Boolean::constant).collect();
         if c.into_bigint().num_bits() as usize > n {
             return Err(SynthesisError::Unsatisfiable);
         }
@@ -26,7 +27,9 @@ pub fn to_bits_le_checked(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, S
     }
     let cs = x.cs();
     let bits = (0..n)
-        .map(|i| Boolean::new_witness(cs.clone(), || value.map(|v| v.get_bit(i)).ok_or(SynthesisError::AssignmentMissing)))
+        .map(|i| {
+            Boolean::new_witness(cs.clone(), || value.map(|v| v.get_bit(i)).ok_or(SynthesisError::AssignmentMissing))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Boolean::le_bits_to_fp(&bits)?.enforce_equal(x)?;
     Ok(bits)
@@ -57,7 +60,9 @@ mod tests {
     #[test]
     fn accepts_values_in_range_and_rejects_the_rest() {
         for mode in ALL_MODES {
-            for (value, n, ok) in [(0u64, 8, true), (255, 8, true), (256, 8, false), (u64::MAX, 64, true), (1 << 40, 40, false)] {
+            for (value, n, ok) in
+                [(0u64, 8, true), (255, 8, true), (256, 8, false), (u64::MAX, 64, true), (1 << 40, 40, false)]
+            {
                 let cs = ConstraintSystem::<Fr>::new_ref();
                 let x = alloc_fr(cs.clone(), Fr::from(value), mode);
                 let result = to_bits_le_checked(&x, n);

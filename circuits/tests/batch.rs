@@ -8,7 +8,10 @@ use circuits::{BatchCircuit, BatchShape, BatchWitness};
 use ledger::state::{batch_commitment, BatchRecord};
 use ledger::tx::{pack_message, TxKind};
 use ledger::workload::genesis;
-use ledger::{AccountIndex, Amount, Arity, ChainId, Deposit, Fr, Nonce, SecretKey, State, Transaction, Transfer, TreeShape, Withdrawal};
+use ledger::{
+    AccountIndex, Amount, Arity, ChainId, Deposit, Fr, Nonce, SecretKey, State, Transaction, Transfer, TreeShape,
+    Withdrawal,
+};
 use rand_chacha::ChaCha8Rng;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -27,11 +30,16 @@ fn idx(i: u32) -> AccountIndex {
 }
 
 fn transfer(keys: &[SecretKey], from: u32, to: u32, amount: u64, nonce: u32) -> Transaction {
-    Transaction::Transfer(Transfer::signed(idx(from), idx(to), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize]).unwrap())
+    Transaction::Transfer(
+        Transfer::signed(idx(from), idx(to), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize])
+            .unwrap(),
+    )
 }
 
 fn withdrawal(keys: &[SecretKey], from: u32, amount: u64, nonce: u32) -> Transaction {
-    Transaction::Withdrawal(Withdrawal::signed(idx(from), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize]).unwrap())
+    Transaction::Withdrawal(
+        Withdrawal::signed(idx(from), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize]).unwrap(),
+    )
 }
 
 fn deposit(to: u32, key: &SecretKey, amount: u64) -> Transaction {
@@ -217,7 +225,13 @@ fn an_invented_deposit_is_refused() {
     let record = apply(&mut state, &[deposit(6, &keys[0], 1_000_000)], 1);
     // L1's queue was empty: it expects the chain unchanged.
     let mut circuit = honest(shape(1), &record);
-    circuit.commitment = Some(l1_commitment(&record, record.old_root, record.deposit_chain_before, record.deposit_chain_before, &record.public_data()));
+    circuit.commitment = Some(l1_commitment(
+        &record,
+        record.old_root,
+        record.deposit_chain_before,
+        record.deposit_chain_before,
+        &record.public_data(),
+    ));
     assert_unsatisfied_at(circuit, "commitment");
 }
 
@@ -230,7 +244,13 @@ fn a_skipped_deposit_is_refused() {
     let l1_chain_after_one = first.chain_link(state.deposit_chain());
     let record = apply(&mut state, &[d2], 1);
     let mut circuit = honest(shape(1), &record);
-    circuit.commitment = Some(l1_commitment(&record, record.old_root, record.deposit_chain_before, l1_chain_after_one, &record.public_data()));
+    circuit.commitment = Some(l1_commitment(
+        &record,
+        record.old_root,
+        record.deposit_chain_before,
+        l1_chain_after_one,
+        &record.public_data(),
+    ));
     assert_unsatisfied_at(circuit, "commitment");
 }
 
@@ -239,7 +259,13 @@ fn a_wrong_old_root_is_refused() {
     let (mut state, keys) = world();
     let record = apply(&mut state, &[transfer(&keys, 0, 1, 10, 0)], 1);
     let mut circuit = honest(shape(1), &record);
-    circuit.commitment = Some(l1_commitment(&record, record.old_root + Fr::from(1u64), record.deposit_chain_before, record.deposit_chain_after, &record.public_data()));
+    circuit.commitment = Some(l1_commitment(
+        &record,
+        record.old_root + Fr::from(1u64),
+        record.deposit_chain_before,
+        record.deposit_chain_after,
+        &record.public_data(),
+    ));
     assert_unsatisfied_at(circuit, "commitment");
     // Or the witness starts from another root than the one committed.
     let mut circuit = honest(shape(1), &record);
@@ -256,7 +282,13 @@ fn tampered_public_data_is_refused() {
         let mut tampered = data.clone();
         tampered[byte] ^= 1;
         let mut circuit = honest(shape(2), &record);
-        circuit.commitment = Some(l1_commitment(&record, record.old_root, record.deposit_chain_before, record.deposit_chain_after, &tampered));
+        circuit.commitment = Some(l1_commitment(
+            &record,
+            record.old_root,
+            record.deposit_chain_before,
+            record.deposit_chain_after,
+            &tampered,
+        ));
         assert_unsatisfied_at(circuit, "commitment");
     }
 }

@@ -34,7 +34,10 @@ fn the_estimate_for_large_batches_is_close_to_full_synthesis() {
         assert!(!estimated.synthesised && measured.synthesised);
         // Every slot is the same circuit: those parts are exact.
         let b = (estimated.breakdown, measured.breakdown);
-        assert_eq!((b.0.signature, b.0.merkle_paths, b.0.leaves, b.0.range_checks), (b.1.signature, b.1.merkle_paths, b.1.leaves, b.1.range_checks));
+        assert_eq!(
+            (b.0.signature, b.0.merkle_paths, b.0.leaves, b.0.range_checks),
+            (b.1.signature, b.1.merkle_paths, b.1.leaves, b.1.range_checks)
+        );
         // SHA-256 blocks differ slightly with their constant bytes (padding, unused index bits).
         let error = (estimated.constraints as f64 - measured.constraints as f64).abs() / measured.constraints as f64;
         assert!(error < 0.002, "depth {depth}, batch {batch}: estimate off by {:.3}%", error * 100.0);
@@ -47,6 +50,9 @@ fn the_estimate_for_large_batches_is_close_to_full_synthesis() {
 fn a_transfer_costs_at_most_35k_constraints_at_2_pow_32_accounts() {
     let info = estimate(shape(32, Arity::Quaternary, 1024)).unwrap();
     let per_tx = info.constraints_per_tx();
-    println!("depth 32, 4-ary, batch 1024: {} constraints, {per_tx:.0} per transaction, {:?}", info.constraints, info.breakdown);
+    println!(
+        "depth 32, 4-ary, batch 1024: {} constraints, {per_tx:.0} per transaction, {:?}",
+        info.constraints, info.breakdown
+    );
     assert!(per_tx <= 35_000.0, "{per_tx}");
 }

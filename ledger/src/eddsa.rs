@@ -14,7 +14,9 @@ use ark_ff::{BigInteger, PrimeField};
 use blake_hash::{Blake512, Digest};
 use serde::{Deserialize, Serialize};
 
-use crate::babyjubjub::{base8, from_circom, is_in_subgroup, mul_integer, mul_scalar, to_circom, EdwardsAffine, ScalarField};
+use crate::babyjubjub::{
+    base8, from_circom, is_in_subgroup, mul_integer, mul_scalar, to_circom, EdwardsAffine, ScalarField,
+};
 use crate::error::{LedgerError, Result};
 use crate::field::{fr_to_decimal, parse_fr, Fr};
 use crate::poseidon;
@@ -39,9 +41,9 @@ impl SecretKey {
     pub fn from_hex(text: &str) -> Result<Self> {
         let text = text.trim().trim_start_matches("0x");
         let bytes = hex::decode(text).map_err(|e| LedgerError::InvalidHex(e.to_string()))?;
-        let bytes: [u8; 32] = bytes
-            .try_into()
-            .map_err(|v: Vec<u8>| LedgerError::InvalidHex(format!("a secret key is 32 bytes (64 hex characters), got {}", v.len())))?;
+        let bytes: [u8; 32] = bytes.try_into().map_err(|v: Vec<u8>| {
+            LedgerError::InvalidHex(format!("a secret key is 32 bytes (64 hex characters), got {}", v.len()))
+        })?;
         Ok(SecretKey(bytes))
     }
 

@@ -84,9 +84,7 @@ pub mod serde_decimal_nested {
     /// Reads decimal or 0x-hex strings below the modulus.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Vec<Vec<Fr>>, D::Error> {
         let text = Vec::<Vec<String>>::deserialize(deserializer)?;
-        text.iter()
-            .map(|row| row.iter().map(|t| parse_fr(t).map_err(serde::de::Error::custom)).collect())
-            .collect()
+        text.iter().map(|row| row.iter().map(|t| parse_fr(t).map_err(serde::de::Error::custom)).collect()).collect()
     }
 }
 

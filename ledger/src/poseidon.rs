@@ -86,7 +86,8 @@ mod tests {
     #[test]
     fn matches_the_circomlib_reference_vector() {
         // REFERENCE.md: circomlibjs 0.1.7 poseidon([1, 2]).
-        let expected = parse_fr("7853200120776062878684798364095072458815029376092732009249414926327459813530").unwrap();
+        let expected =
+            parse_fr("7853200120776062878684798364095072458815029376092732009249414926327459813530").unwrap();
         assert_eq!(hash(&[Fr::from(1u64), Fr::from(2u64)]).unwrap(), expected);
     }
 

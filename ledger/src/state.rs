@@ -86,14 +86,26 @@ impl BatchRecord {
 
     /// The commitment the zk proof's single public input equals.
     pub fn commitment(&self) -> Fr {
-        batch_commitment(self.old_root, self.new_root, self.deposit_chain_before, self.deposit_chain_after, &self.public_data())
+        batch_commitment(
+            self.old_root,
+            self.new_root,
+            self.deposit_chain_before,
+            self.deposit_chain_after,
+            &self.public_data(),
+        )
     }
 }
 
 /// The bytes hashed into the batch commitment:
 /// `old root ‖ new root ‖ deposit chain before ‖ deposit chain after ‖ public data`,
 /// field elements as 32 bytes big-endian.
-pub fn commitment_preimage(old_root: Fr, new_root: Fr, chain_before: Fr, chain_after: Fr, public_data: &[u8]) -> Vec<u8> {
+pub fn commitment_preimage(
+    old_root: Fr,
+    new_root: Fr,
+    chain_before: Fr,
+    chain_after: Fr,
+    public_data: &[u8],
+) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(128 + public_data.len());
     for x in [old_root, new_root, chain_before, chain_after] {
         bytes.extend_from_slice(&fr_to_be_bytes(&x));
@@ -127,7 +139,11 @@ impl State {
     }
 
     /// A state holding `accounts` (a genesis), with an empty deposit chain.
-    pub fn with_accounts(shape: TreeShape, chain: ChainId, accounts: impl IntoIterator<Item = (AccountIndex, Account)>) -> Result<Self> {
+    pub fn with_accounts(
+        shape: TreeShape,
+        chain: ChainId,
+        accounts: impl IntoIterator<Item = (AccountIndex, Account)>,
+    ) -> Result<Self> {
         let mut state = State::new(shape, chain);
         for (index, account) in accounts {
             state.tree.set_leaf(index, account.leaf_hash())?;
@@ -223,10 +239,11 @@ impl State {
         if t.nonce != sender.nonce {
             return Err(LedgerError::WrongNonce { index: t.from, expected: sender.nonce, got: t.nonce });
         }
-        let balance = sender
-            .balance
-            .checked_sub(t.amount)
-            .ok_or(LedgerError::InsufficientBalance { index: t.from, balance: sender.balance, needed: t.amount })?;
+        let balance = sender.balance.checked_sub(t.amount).ok_or(LedgerError::InsufficientBalance {
+            index: t.from,
+            balance: sender.balance,
+            needed: t.amount,
+        })?;
         let nonce = sender.nonce.next().ok_or(LedgerError::NonceOverflow(t.from))?;
         let sender_after = Account { balance, nonce, ..sender };
         // A transfer to oneself reads the receiver after the debit.
@@ -240,7 +257,9 @@ impl State {
         self.tree.shape().check_index(d.to)?;
         match self.accounts.get(&d.to) {
             None => Ok((d.to, Account::new(d.public_key, d.amount))),
-            Some(existing) if existing.public_key != d.public_key => Err(LedgerError::DepositKeyMismatch { index: d.to }),
+            Some(existing) if existing.public_key != d.public_key => {
+                Err(LedgerError::DepositKeyMismatch { index: d.to })
+            }
             Some(existing) => {
                 let balance = existing.balance.checked_add(d.amount).ok_or(LedgerError::BalanceOverflow(d.to))?;
                 Ok((d.to, Account { balance, ..*existing }))
@@ -257,10 +276,11 @@ impl State {
         if w.nonce != account.nonce {
             return Err(LedgerError::WrongNonce { index: w.from, expected: account.nonce, got: w.nonce });
         }
-        let balance = account
-            .balance
-            .checked_sub(w.amount)
-            .ok_or(LedgerError::InsufficientBalance { index: w.from, balance: account.balance, needed: w.amount })?;
+        let balance = account.balance.checked_sub(w.amount).ok_or(LedgerError::InsufficientBalance {
+            index: w.from,
+            balance: account.balance,
+            needed: w.amount,
+        })?;
         let nonce = account.nonce.next().ok_or(LedgerError::NonceOverflow(w.from))?;
         Ok((w.from, Account { balance, nonce, ..account }))
     }
@@ -313,7 +333,11 @@ impl State {
             chain_id: self.chain,
             deposit_chain: fr_to_decimal(&self.deposit_chain),
             root: fr_to_decimal(&self.root()),
-            accounts: self.accounts.iter().map(|(index, account)| AccountEntry { index: *index, account: *account }).collect(),
+            accounts: self
+                .accounts
+                .iter()
+                .map(|(index, account)| AccountEntry { index: *index, account: *account })
+                .collect(),
         }
     }
 
@@ -321,9 +345,14 @@ impl State {
     /// root of the stored accounts.
     pub fn from_file(file: &StateFile) -> Result<Self> {
         if file.version != StateFile::VERSION {
-            return Err(LedgerError::InvalidFile(format!("state file version {} (this build reads {})", file.version, StateFile::VERSION)));
+            return Err(LedgerError::InvalidFile(format!(
+                "state file version {} (this build reads {})",
+                file.version,
+                StateFile::VERSION
+            )));
         }
-        let mut state = State::with_accounts(file.shape, file.chain_id, file.accounts.iter().map(|e| (e.index, e.account)))?;
+        let mut state =
+            State::with_accounts(file.shape, file.chain_id, file.accounts.iter().map(|e| (e.index, e.account)))?;
         state.deposit_chain = crate::field::parse_fr(&file.deposit_chain)?;
         let root = fr_to_decimal(&state.root());
         if root != file.root {

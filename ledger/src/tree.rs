@@ -162,8 +162,7 @@ impl MerkleProof {
     /// not fit the shape.
     pub fn root_for(&self, shape: TreeShape, leaf: Fr) -> Result<Fr> {
         shape.check_index(self.index)?;
-        if self.siblings.len() != shape.levels()
-            || self.siblings.iter().any(|s| s.len() != shape.arity.children() - 1)
+        if self.siblings.len() != shape.levels() || self.siblings.iter().any(|s| s.len() != shape.arity.children() - 1)
         {
             return Err(LedgerError::InvalidTreeShape(format!(
                 "a path of {} levels does not fit a {}-ary tree of depth {}",

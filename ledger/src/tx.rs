@@ -70,7 +70,14 @@ impl TxKind {
 }
 
 /// Packs a signed message: `kind ‖ chain ‖ nonce ‖ from ‖ to ‖ amount`.
-pub fn pack_message(kind: TxKind, chain: ChainId, nonce: Nonce, from: AccountIndex, to: AccountIndex, amount: Amount) -> Fr {
+pub fn pack_message(
+    kind: TxKind,
+    chain: ChainId,
+    nonce: Nonce,
+    from: AccountIndex,
+    to: AccountIndex,
+    amount: Amount,
+) -> Fr {
     use ark_ff::PrimeField;
     let mut bytes = [0u8; 25];
     bytes[0] = kind.tag();
@@ -99,7 +106,14 @@ pub struct Transfer {
 
 impl Transfer {
     /// Builds and signs a transfer.
-    pub fn signed(from: AccountIndex, to: AccountIndex, amount: Amount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Result<Self> {
+    pub fn signed(
+        from: AccountIndex,
+        to: AccountIndex,
+        amount: Amount,
+        nonce: Nonce,
+        chain: ChainId,
+        key: &SecretKey,
+    ) -> Result<Self> {
         check_amount(amount)?;
         let message = pack_message(TxKind::Transfer, chain, nonce, from, to, amount);
         Ok(Transfer { from, to, amount, nonce, signature: key.sign(message) })
@@ -114,7 +128,11 @@ impl Transfer {
 /// Checks a transaction amount fits its 38 bits of public data.
 pub fn check_amount(amount: Amount) -> Result<()> {
     if amount.units() > MAX_TX_AMOUNT {
-        return Err(LedgerError::AmountTooLarge { amount: amount.units(), max: MAX_TX_AMOUNT, what: "a transaction (38 bits of public data)" });
+        return Err(LedgerError::AmountTooLarge {
+            amount: amount.units(),
+            max: MAX_TX_AMOUNT,
+            what: "a transaction (38 bits of public data)",
+        });
     }
     Ok(())
 }
@@ -284,7 +302,10 @@ impl PublicDataSlot {
     /// Decodes a whole batch's public data.
     pub fn decode_all(data: &[u8]) -> Result<Vec<Self>> {
         if data.len() % PUBDATA_SLOT_BYTES != 0 {
-            return Err(LedgerError::MalformedPublicData(format!("{} bytes is not a whole number of {PUBDATA_SLOT_BYTES}-byte slots", data.len())));
+            return Err(LedgerError::MalformedPublicData(format!(
+                "{} bytes is not a whole number of {PUBDATA_SLOT_BYTES}-byte slots",
+                data.len()
+            )));
         }
         data.chunks(PUBDATA_SLOT_BYTES).map(Self::decode).collect()
     }
@@ -302,12 +323,32 @@ mod tests {
     fn public_data_round_trips_for_every_kind() {
         let chain = ChainId::DEFAULT;
         let cases = [
-            Transaction::Transfer(Transfer::signed(AccountIndex::new(7), AccountIndex::new(u32::MAX), Amount::new(MAX_TX_AMOUNT), Nonce::new(3), chain, &key(1)).unwrap()),
-            Transaction::Deposit(Deposit { to: AccountIndex::new(9), public_key: key(2).public_key(), amount: Amount::new(MAX_TX_AMOUNT) }),
-            Transaction::Withdrawal(Withdrawal::signed(AccountIndex::new(5), Amount::new(42), Nonce::ZERO, chain, &key(3)).unwrap()),
+            Transaction::Transfer(
+                Transfer::signed(
+                    AccountIndex::new(7),
+                    AccountIndex::new(u32::MAX),
+                    Amount::new(MAX_TX_AMOUNT),
+                    Nonce::new(3),
+                    chain,
+                    &key(1),
+                )
+                .unwrap(),
+            ),
+            Transaction::Deposit(Deposit {
+                to: AccountIndex::new(9),
+                public_key: key(2).public_key(),
+                amount: Amount::new(MAX_TX_AMOUNT),
+            }),
+            Transaction::Withdrawal(
+                Withdrawal::signed(AccountIndex::new(5), Amount::new(42), Nonce::ZERO, chain, &key(3)).unwrap(),
+            ),
         ];
         let expected = [
-            PublicDataSlot::Transfer { from: AccountIndex::new(7), to: AccountIndex::new(u32::MAX), amount: Amount::new(MAX_TX_AMOUNT) },
+            PublicDataSlot::Transfer {
+                from: AccountIndex::new(7),
+                to: AccountIndex::new(u32::MAX),
+                amount: Amount::new(MAX_TX_AMOUNT),
+            },
             PublicDataSlot::Deposit { to: AccountIndex::new(9), amount: Amount::new(MAX_TX_AMOUNT) },
             PublicDataSlot::Withdrawal { from: AccountIndex::new(5), amount: Amount::new(42) },
         ];
@@ -333,7 +374,14 @@ mod tests {
 
     #[test]
     fn oversized_transfer_amount_is_refused() {
-        let err = Transfer::signed(AccountIndex::new(0), AccountIndex::new(1), Amount::new(MAX_TX_AMOUNT + 1), Nonce::ZERO, ChainId::DEFAULT, &key(1));
+        let err = Transfer::signed(
+            AccountIndex::new(0),
+            AccountIndex::new(1),
+            Amount::new(MAX_TX_AMOUNT + 1),
+            Nonce::ZERO,
+            ChainId::DEFAULT,
+            &key(1),
+        );
         assert!(matches!(err, Err(LedgerError::AmountTooLarge { .. })));
     }
 
@@ -345,7 +393,10 @@ mod tests {
         assert_ne!(t, pack_message(TxKind::Transfer, ChainId::new(2), Nonce::ZERO, a, b, Amount::new(5)));
         // The packing is the documented integer: kind << 192 | chain << 160 | from << 96 | amount.
         let value: num_bigint::BigUint = crate::field::fr_to_biguint(&t);
-        let want = (num_bigint::BigUint::from(1u8) << 192) + (num_bigint::BigUint::from(1u8) << 160) + (num_bigint::BigUint::from(1u8) << 96) + num_bigint::BigUint::from(5u8);
+        let want = (num_bigint::BigUint::from(1u8) << 192)
+            + (num_bigint::BigUint::from(1u8) << 160)
+            + (num_bigint::BigUint::from(1u8) << 96)
+            + num_bigint::BigUint::from(5u8);
         assert_eq!(value, want);
     }
 }

@@ -13,7 +13,13 @@ use crate::types::{AccountIndex, Amount, ChainId};
 
 /// A genesis of `accounts` accounts at indices `0..accounts`, each holding `balance`,
 /// with their secret keys (index `i` is `keys[i]`).
-pub fn genesis<R: Rng + ?Sized>(shape: TreeShape, chain: ChainId, accounts: u32, balance: Amount, rng: &mut R) -> Result<(State, Vec<SecretKey>)> {
+pub fn genesis<R: Rng + ?Sized>(
+    shape: TreeShape,
+    chain: ChainId,
+    accounts: u32,
+    balance: Amount,
+    rng: &mut R,
+) -> Result<(State, Vec<SecretKey>)> {
     if u64::from(accounts) > shape.capacity() {
         return Err(LedgerError::IndexOutOfRange { index: AccountIndex::new(accounts), capacity: shape.capacity() });
     }
@@ -42,9 +48,16 @@ impl Default for Mix {
 /// `count` valid signed transfers and withdrawals between the accounts of `state`
 /// whose keys are known (`keys[i]` signs for account `i`). Each transaction is valid
 /// after the ones before it: they are applied to a copy of the state as they are made.
-pub fn random_transactions<R: Rng + ?Sized>(state: &State, keys: &[SecretKey], count: usize, mix: Mix, rng: &mut R) -> Result<Vec<Transaction>> {
+pub fn random_transactions<R: Rng + ?Sized>(
+    state: &State,
+    keys: &[SecretKey],
+    count: usize,
+    mix: Mix,
+    rng: &mut R,
+) -> Result<Vec<Transaction>> {
     let mut scratch = state.clone();
-    let signers: Vec<AccountIndex> = (0..keys.len() as u32).map(AccountIndex::new).filter(|i| scratch.account(*i).is_some()).collect();
+    let signers: Vec<AccountIndex> =
+        (0..keys.len() as u32).map(AccountIndex::new).filter(|i| scratch.account(*i).is_some()).collect();
     if signers.is_empty() && count > 0 {
         return Err(LedgerError::InvalidFile("the keys file names no account of this state".into()));
     }
@@ -54,7 +67,11 @@ pub fn random_transactions<R: Rng + ?Sized>(state: &State, keys: &[SecretKey], c
         let account = *scratch.account(from).expect("signer exists");
         if account.balance == Amount::ZERO {
             if signers.iter().all(|i| scratch.account(*i).is_some_and(|a| a.balance == Amount::ZERO)) {
-                return Err(LedgerError::InsufficientBalance { index: from, balance: Amount::ZERO, needed: Amount::new(1) });
+                return Err(LedgerError::InsufficientBalance {
+                    index: from,
+                    balance: Amount::ZERO,
+                    needed: Amount::new(1),
+                });
             }
             continue;
         }

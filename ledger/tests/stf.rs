@@ -6,8 +6,8 @@ use ledger::state::batch_commitment;
 use ledger::tx::{PublicDataSlot, MAX_TX_AMOUNT};
 use ledger::workload::{genesis, random_transactions, Mix};
 use ledger::{
-    account::leaf_of, AccountIndex, Amount, Arity, ChainId, Deposit, LedgerError, Nonce, SecretKey, State, StateFile, Transaction,
-    Transfer, TreeShape, Withdrawal,
+    account::leaf_of, AccountIndex, Amount, Arity, ChainId, Deposit, LedgerError, Nonce, SecretKey, State, StateFile,
+    Transaction, Transfer, TreeShape, Withdrawal,
 };
 use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -24,7 +24,10 @@ fn setup(seed: u64) -> (State, Vec<SecretKey>) {
 }
 
 fn transfer(keys: &[SecretKey], from: u32, to: u32, amount: u64, nonce: u32) -> Transaction {
-    Transaction::Transfer(Transfer::signed(idx(from), idx(to), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize]).unwrap())
+    Transaction::Transfer(
+        Transfer::signed(idx(from), idx(to), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize])
+            .unwrap(),
+    )
 }
 
 /// Applies `tx`, expects `want`, and checks the state did not move.
@@ -69,27 +72,39 @@ fn every_transfer_error_leaves_the_state_unchanged() {
     let (mut state, keys) = setup(3);
     let stranger = SecretKey::from_bytes([99; 32]);
     // Signed by another key.
-    let forged = Transaction::Transfer(Transfer::signed(idx(0), idx(1), Amount::new(5), Nonce::ZERO, CHAIN, &stranger).unwrap());
+    let forged =
+        Transaction::Transfer(Transfer::signed(idx(0), idx(1), Amount::new(5), Nonce::ZERO, CHAIN, &stranger).unwrap());
     assert_refused(&mut state, forged, |e| matches!(e, LedgerError::BadSignature(i) if *i == idx(0)));
     // Signed for another chain.
-    let other_chain = Transaction::Transfer(Transfer::signed(idx(0), idx(1), Amount::new(5), Nonce::ZERO, ChainId::new(2), &keys[0]).unwrap());
+    let other_chain = Transaction::Transfer(
+        Transfer::signed(idx(0), idx(1), Amount::new(5), Nonce::ZERO, ChainId::new(2), &keys[0]).unwrap(),
+    );
     assert_refused(&mut state, other_chain, |e| matches!(e, LedgerError::BadSignature(_)));
     // Amount changed after signing.
     let Transaction::Transfer(mut tampered) = transfer(&keys, 0, 1, 5, 0) else { unreachable!() };
     tampered.amount = Amount::new(500);
     assert_refused(&mut state, Transaction::Transfer(tampered), |e| matches!(e, LedgerError::BadSignature(_)));
     // Wrong nonce, and a replay of an applied transfer.
-    assert_refused(&mut state, transfer(&keys, 0, 1, 5, 1), |e| {
-        matches!(e, LedgerError::WrongNonce { expected, got, .. } if *expected == Nonce::ZERO && *got == Nonce::new(1))
-    });
+    assert_refused(
+        &mut state,
+        transfer(&keys, 0, 1, 5, 1),
+        |e| matches!(e, LedgerError::WrongNonce { expected, got, .. } if *expected == Nonce::ZERO && *got == Nonce::new(1)),
+    );
     let applied = transfer(&keys, 0, 1, 5, 0);
     state.apply(&applied).unwrap();
     assert_refused(&mut state, applied, |e| matches!(e, LedgerError::WrongNonce { .. }));
     // Overdraft.
-    assert_refused(&mut state, transfer(&keys, 1, 0, 1_006, 0), |e| matches!(e, LedgerError::InsufficientBalance { .. }));
+    assert_refused(&mut state, transfer(&keys, 1, 0, 1_006, 0), |e| {
+        matches!(e, LedgerError::InsufficientBalance { .. })
+    });
     // Unknown sender, unknown receiver, index outside the tree.
-    assert_refused(&mut state, transfer(&keys, 1, 7, 1, 0), |e| matches!(e, LedgerError::UnknownAccount(i) if *i == idx(7)));
-    let from_nowhere = Transaction::Transfer(Transfer::signed(idx(9), idx(1), Amount::new(1), Nonce::ZERO, CHAIN, &stranger).unwrap());
+    assert_refused(
+        &mut state,
+        transfer(&keys, 1, 7, 1, 0),
+        |e| matches!(e, LedgerError::UnknownAccount(i) if *i == idx(7)),
+    );
+    let from_nowhere =
+        Transaction::Transfer(Transfer::signed(idx(9), idx(1), Amount::new(1), Nonce::ZERO, CHAIN, &stranger).unwrap());
     assert_refused(&mut state, from_nowhere, |e| matches!(e, LedgerError::UnknownAccount(_)));
     assert_refused(&mut state, transfer(&keys, 1, 300, 1, 0), |e| matches!(e, LedgerError::IndexOutOfRange { .. }));
 }
@@ -103,10 +118,19 @@ fn overflow_and_oversized_amounts_are_refused() {
         (idx(1), ledger::Account::new(keys[1].public_key(), Amount::MAX)),
     ];
     let mut state = State::with_accounts(shape, CHAIN, accounts).unwrap();
-    assert_refused(&mut state, transfer(&keys, 0, 1, 1, 0), |e| matches!(e, LedgerError::BalanceOverflow(i) if *i == idx(1)));
-    let big_deposit = Transaction::Deposit(Deposit { to: idx(3), public_key: keys[1].public_key(), amount: Amount::new(MAX_TX_AMOUNT + 1) });
+    assert_refused(
+        &mut state,
+        transfer(&keys, 0, 1, 1, 0),
+        |e| matches!(e, LedgerError::BalanceOverflow(i) if *i == idx(1)),
+    );
+    let big_deposit = Transaction::Deposit(Deposit {
+        to: idx(3),
+        public_key: keys[1].public_key(),
+        amount: Amount::new(MAX_TX_AMOUNT + 1),
+    });
     assert_refused(&mut state, big_deposit, |e| matches!(e, LedgerError::AmountTooLarge { .. }));
-    let deposit = Transaction::Deposit(Deposit { to: idx(1), public_key: keys[1].public_key(), amount: Amount::new(1) });
+    let deposit =
+        Transaction::Deposit(Deposit { to: idx(1), public_key: keys[1].public_key(), amount: Amount::new(1) });
     assert_refused(&mut state, deposit, |e| matches!(e, LedgerError::BalanceOverflow(_)));
     // A transfer amount above 40 bits cannot be built, nor applied if smuggled in.
     let Transaction::Transfer(mut big) = transfer(&keys, 0, 1, 1, 0) else { unreachable!() };
@@ -118,9 +142,11 @@ fn overflow_and_oversized_amounts_are_refused() {
 fn nonce_overflow_is_refused() {
     let shape = TreeShape::new(4, Arity::Binary).unwrap();
     let key = SecretKey::from_bytes([5; 32]);
-    let account = ledger::Account { public_key: key.public_key(), balance: Amount::new(10), nonce: Nonce::new(u32::MAX) };
+    let account =
+        ledger::Account { public_key: key.public_key(), balance: Amount::new(10), nonce: Nonce::new(u32::MAX) };
     let mut state = State::with_accounts(shape, CHAIN, [(idx(0), account)]).unwrap();
-    let w = Transaction::Withdrawal(Withdrawal::signed(idx(0), Amount::new(1), Nonce::new(u32::MAX), CHAIN, &key).unwrap());
+    let w =
+        Transaction::Withdrawal(Withdrawal::signed(idx(0), Amount::new(1), Nonce::new(u32::MAX), CHAIN, &key).unwrap());
     assert_refused(&mut state, w, |e| matches!(e, LedgerError::NonceOverflow(_)));
 }
 
@@ -140,7 +166,9 @@ fn deposits_create_or_credit_and_extend_the_chain() {
     // A deposit naming another key for an existing account is refused, chain untouched.
     let chain_before = state.deposit_chain();
     let wrong_key = Deposit { to: idx(0), public_key: newcomer, amount: Amount::new(1) };
-    assert_refused(&mut state, Transaction::Deposit(wrong_key), |e| matches!(e, LedgerError::DepositKeyMismatch { .. }));
+    assert_refused(&mut state, Transaction::Deposit(wrong_key), |e| {
+        matches!(e, LedgerError::DepositKeyMismatch { .. })
+    });
     assert_eq!(state.deposit_chain(), chain_before);
     let _ = keys;
 }
@@ -148,7 +176,9 @@ fn deposits_create_or_credit_and_extend_the_chain() {
 #[test]
 fn withdrawals_debit_with_the_same_rules() {
     let (mut state, keys) = setup(5);
-    let w = |amount, nonce, key: &SecretKey| Transaction::Withdrawal(Withdrawal::signed(idx(3), Amount::new(amount), Nonce::new(nonce), CHAIN, key).unwrap());
+    let w = |amount, nonce, key: &SecretKey| {
+        Transaction::Withdrawal(Withdrawal::signed(idx(3), Amount::new(amount), Nonce::new(nonce), CHAIN, key).unwrap())
+    };
     assert_refused(&mut state, w(1, 0, &keys[2]), |e| matches!(e, LedgerError::BadSignature(_)));
     assert_refused(&mut state, w(1_001, 0, &keys[3]), |e| matches!(e, LedgerError::InsufficientBalance { .. }));
     assert_refused(&mut state, w(1, 4, &keys[3]), |e| matches!(e, LedgerError::WrongNonce { .. }));
@@ -156,7 +186,8 @@ fn withdrawals_debit_with_the_same_rules() {
     assert_eq!(state.account(idx(3)).unwrap().balance, Amount::ZERO);
     // A withdrawal signature is not a transfer signature.
     let Transaction::Withdrawal(wd) = w(5, 1, &keys[3]) else { unreachable!() };
-    let as_transfer = Transfer { from: idx(3), to: idx(0), amount: Amount::new(5), nonce: Nonce::new(1), signature: wd.signature };
+    let as_transfer =
+        Transfer { from: idx(3), to: idx(0), amount: Amount::new(5), nonce: Nonce::new(1), signature: wd.signature };
     assert_refused(&mut state, Transaction::Transfer(as_transfer), |e| matches!(e, LedgerError::BadSignature(_)));
 }
 
@@ -172,7 +203,9 @@ fn a_failing_batch_is_rolled_back_whole() {
         transfer(&keys, 0, 1, 10, 0), // replayed nonce
     ];
     let err = state.apply_batch(&txs, 4).unwrap_err();
-    assert!(matches!(err, LedgerError::InBatch { position: 3, ref source } if matches!(**source, LedgerError::WrongNonce { .. })));
+    assert!(
+        matches!(err, LedgerError::InBatch { position: 3, ref source } if matches!(**source, LedgerError::WrongNonce { .. }))
+    );
     assert_eq!(state.to_file(), before);
     assert!(matches!(state.apply_batch(&txs, 3), Err(LedgerError::BatchTooLarge { got: 4, max: 3 })));
 }
@@ -181,7 +214,10 @@ fn a_failing_batch_is_rolled_back_whole() {
 fn batch_records_pad_public_data_and_commit_to_it() {
     let (mut state, keys) = setup(7);
     let newcomer = SecretKey::from_bytes([8; 32]).public_key();
-    let txs = vec![transfer(&keys, 0, 1, 10, 0), Transaction::Deposit(Deposit { to: idx(5), public_key: newcomer, amount: Amount::new(9) })];
+    let txs = vec![
+        transfer(&keys, 0, 1, 10, 0),
+        Transaction::Deposit(Deposit { to: idx(5), public_key: newcomer, amount: Amount::new(9) }),
+    ];
     let record = state.apply_batch(&txs, 4).unwrap();
     let data = record.public_data();
     assert_eq!(data.len(), 4 * ledger::tx::PUBDATA_SLOT_BYTES);
@@ -190,13 +226,49 @@ fn batch_records_pad_public_data_and_commit_to_it() {
     assert_eq!(slots[1], PublicDataSlot::Deposit { to: idx(5), amount: Amount::new(9) });
     assert_eq!(&slots[2..], &[PublicDataSlot::Noop, PublicDataSlot::Noop]);
     let c = record.commitment();
-    assert_eq!(c, batch_commitment(record.old_root, record.new_root, record.deposit_chain_before, record.deposit_chain_after, &data));
+    assert_eq!(
+        c,
+        batch_commitment(
+            record.old_root,
+            record.new_root,
+            record.deposit_chain_before,
+            record.deposit_chain_after,
+            &data
+        )
+    );
     // Any change to what is committed changes the commitment.
     let mut flipped = data.clone();
     flipped[9] ^= 1;
-    assert_ne!(c, batch_commitment(record.old_root, record.new_root, record.deposit_chain_before, record.deposit_chain_after, &flipped));
-    assert_ne!(c, batch_commitment(record.new_root, record.old_root, record.deposit_chain_before, record.deposit_chain_after, &data));
-    assert_ne!(c, batch_commitment(record.old_root, record.new_root, record.deposit_chain_after, record.deposit_chain_after, &data));
+    assert_ne!(
+        c,
+        batch_commitment(
+            record.old_root,
+            record.new_root,
+            record.deposit_chain_before,
+            record.deposit_chain_after,
+            &flipped
+        )
+    );
+    assert_ne!(
+        c,
+        batch_commitment(
+            record.new_root,
+            record.old_root,
+            record.deposit_chain_before,
+            record.deposit_chain_after,
+            &data
+        )
+    );
+    assert_ne!(
+        c,
+        batch_commitment(
+            record.old_root,
+            record.new_root,
+            record.deposit_chain_after,
+            record.deposit_chain_after,
+            &data
+        )
+    );
 }
 
 #[test]

@@ -30,7 +30,9 @@ pub enum ProverError {
         expected: u32,
     },
     /// The keys were made for another circuit than the one being proved.
-    #[error("the keys are for another circuit: keys pin shape hash {expected}, this batch's circuit has {got} ({detail})")]
+    #[error(
+        "the keys are for another circuit: keys pin shape hash {expected}, this batch's circuit has {got} ({detail})"
+    )]
     ShapeMismatch {
         /// Hash recorded in the keys.
         expected: String,

@@ -215,7 +215,8 @@ impl Keys {
             return Err(bad(&pk_path, "not a proving key file"));
         }
         // Checked by checksum above, so the (slow) point validation can be skipped.
-        let pk = ProvingKey::<Bn254>::deserialize_with_mode(&pk_bytes[8..], Compress::No, Validate::No).map_err(|e| bad(&pk_path, e.to_string()))?;
+        let pk = ProvingKey::<Bn254>::deserialize_with_mode(&pk_bytes[8..], Compress::No, Validate::No)
+            .map_err(|e| bad(&pk_path, e.to_string()))?;
         let m_path = dir.join(files::MATRICES);
         let m_bytes = read_file(&m_path)?;
         if sha256_hex(&m_bytes) != meta.matrices_sha256 {

@@ -22,8 +22,10 @@ use std::time::Instant;
 
 use ark_bn254::Bn254;
 use ark_groth16::{Groth16, Proof, ProvingKey};
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, SynthesisMode};
 use ark_relations::gr1cs::R1CS_PREDICATE_LABEL;
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, SynthesisMode,
+};
 use ark_relations::utils::matrix::Matrix;
 use ark_std::rand::{CryptoRng, RngCore};
 use ark_std::UniformRand;
@@ -70,7 +72,12 @@ pub enum SetupKind {
 }
 
 /// Circuit-specific Groth16 setup for `shape`.
-pub fn setup<R: RngCore + CryptoRng>(shape: BatchShape, kind: SetupKind, rng: &mut R, progress: &mut dyn Progress) -> Result<Keys> {
+pub fn setup<R: RngCore + CryptoRng>(
+    shape: BatchShape,
+    kind: SetupKind,
+    rng: &mut R,
+    progress: &mut dyn Progress,
+) -> Result<Keys> {
     let started = Instant::now();
     progress.stage("synthesising the circuit and building its matrices");
     let cs = ConstraintSystem::<Fr>::new_ref();
@@ -84,7 +91,9 @@ pub fn setup<R: RngCore + CryptoRng>(shape: BatchShape, kind: SetupKind, rng: &m
 
     progress.stage("generating the Groth16 parameters (the long part)");
     let pk: ProvingKey<Bn254> = match kind {
-        SetupKind::Fresh => Groth16::<Bn254>::generate_random_parameters_with_reduction(BatchCircuit::for_setup(shape), rng)?,
+        SetupKind::Fresh => {
+            Groth16::<Bn254>::generate_random_parameters_with_reduction(BatchCircuit::for_setup(shape), rng)?
+        }
         SetupKind::InsecureSeeded(seed) => {
             use ark_std::rand::SeedableRng;
             let mut seeded = ark_std::rand::rngs::StdRng::seed_from_u64(seed);
@@ -171,13 +180,21 @@ impl Prover {
     }
 
     /// Proves a batch the ledger applied (padded to the shape's batch size).
-    pub fn prove<R: RngCore + CryptoRng>(&self, record: &BatchRecord, rng: &mut R, progress: &mut dyn Progress) -> Result<BatchProof> {
+    pub fn prove<R: RngCore + CryptoRng>(
+        &self,
+        record: &BatchRecord,
+        rng: &mut R,
+        progress: &mut dyn Progress,
+    ) -> Result<BatchProof> {
         let shape = self.shape();
         if record.batch_size != shape.batch_size {
             return Err(ProverError::ShapeMismatch {
                 expected: self.keys.meta.shape_hash.clone(),
                 got: "-".into(),
-                detail: format!("the keys prove batches of {} slots, this batch has {}", shape.batch_size, record.batch_size),
+                detail: format!(
+                    "the keys prove batches of {} slots, this batch has {}",
+                    shape.batch_size, record.batch_size
+                ),
             });
         }
         let circuit = BatchCircuit::for_batch(shape, record)?;
@@ -233,14 +250,23 @@ impl Prover {
         Ok(BatchProof {
             proof,
             commitment,
-            timings: ProveTimings { witness_seconds, groth16_seconds, self_check_seconds, threads: rayon::current_num_threads() },
+            timings: ProveTimings {
+                witness_seconds,
+                groth16_seconds,
+                self_check_seconds,
+                threads: rayon::current_num_threads(),
+            },
         })
     }
 
     /// The plain arkworks path, `Groth16::prove`, which synthesises the circuit and
     /// rebuilds its matrices for every proof: the baseline the cached path is measured
     /// against. Returns the proof and its seconds.
-    pub fn prove_rebuilding_matrices<R: RngCore + CryptoRng>(&self, record: &BatchRecord, rng: &mut R) -> Result<(Proof<Bn254>, f64)> {
+    pub fn prove_rebuilding_matrices<R: RngCore + CryptoRng>(
+        &self,
+        record: &BatchRecord,
+        rng: &mut R,
+    ) -> Result<(Proof<Bn254>, f64)> {
         let circuit = BatchCircuit::for_batch(self.shape(), record)?;
         let started = Instant::now();
         let proof = Groth16::<Bn254>::create_random_proof_with_reduction(circuit, &self.keys.pk, rng)?;
@@ -256,7 +282,9 @@ impl Prover {
 /// Re-synthesises the batch with a full constraint system to name the first
 /// constraint it breaks (only on the error path).
 fn first_unsatisfied(shape: BatchShape, record: &BatchRecord) -> String {
-    let Ok(circuit) = BatchCircuit::for_batch(shape, record) else { return "the batch does not fit the circuit".into() };
+    let Ok(circuit) = BatchCircuit::for_batch(shape, record) else {
+        return "the batch does not fit the circuit".into();
+    };
     let cs = ConstraintSystem::<Fr>::new_ref();
     if circuit.generate_constraints(cs.clone()).is_err() {
         return "synthesis failed".into();

@@ -33,7 +33,15 @@ fn setup_prove_verify_and_every_tampering_fails() {
     // The lean verifier, recomputing the public input from roots and public data.
     let vk = &prover.keys().pk.vk;
     let data = record.public_data();
-    let ok = verifier::verify_batch(vk, record.old_root, record.new_root, record.deposit_chain_before, record.deposit_chain_after, &data, &proved.proof);
+    let ok = verifier::verify_batch(
+        vk,
+        record.old_root,
+        record.new_root,
+        record.deposit_chain_before,
+        record.deposit_chain_after,
+        &data,
+        &proved.proof,
+    );
     assert!(ok.is_ok(), "{ok:?}");
 
     // Any public input changed.
@@ -51,7 +59,13 @@ fn setup_prove_verify_and_every_tampering_fails() {
     for i in 0..data.len() {
         let mut flipped = data.clone();
         flipped[i] ^= 0x01;
-        let c = batch_commitment(record.old_root, record.new_root, record.deposit_chain_before, record.deposit_chain_after, &flipped);
+        let c = batch_commitment(
+            record.old_root,
+            record.new_root,
+            record.deposit_chain_before,
+            record.deposit_chain_after,
+            &flipped,
+        );
         assert!(rejected(verifier::verify(vk, &[c], &proved.proof)), "byte {i}");
     }
     // Another batch's public data.

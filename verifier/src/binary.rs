@@ -36,9 +36,7 @@ const G1_LEN: usize = 32;
 /// The binary form of `proof` ([`PROOF_LEN`] bytes).
 pub fn proof_to_bytes(proof: &Proof<Bn254>) -> Vec<u8> {
     let mut bytes = header(PROOF_MAGIC);
-    proof
-        .serialize_compressed(&mut bytes)
-        .expect("writing to a Vec does not fail");
+    proof.serialize_compressed(&mut bytes).expect("writing to a Vec does not fail");
     bytes
 }
 
@@ -57,8 +55,7 @@ pub fn proof_from_bytes(bytes: &[u8]) -> Result<Proof<Bn254>> {
 /// The binary form of `vk`.
 pub fn vk_to_bytes(vk: &VerifyingKey<Bn254>) -> Vec<u8> {
     let mut bytes = header(VK_MAGIC);
-    vk.serialize_compressed(&mut bytes)
-        .expect("writing to a Vec does not fail");
+    vk.serialize_compressed(&mut bytes).expect("writing to a Vec does not fail");
     bytes
 }
 
@@ -75,22 +72,11 @@ pub fn vk_from_bytes(bytes: &[u8]) -> Result<VerifyingKey<Bn254>> {
         .ok()
         .filter(|&n| n >= 1 && n.checked_mul(G1_LEN).is_some_and(|len| len == body.len()))
         .ok_or_else(|| {
-            VerifyError::Malformed(format!(
-                "vk.IC count {count} does not match the {} bytes that follow",
-                body.len()
-            ))
+            VerifyError::Malformed(format!("vk.IC count {count} does not match the {} bytes that follow", body.len()))
         })?;
-    let gamma_abc_g1 = (0..count)
-        .map(|i| read_g1(&mut body, &format!("vk.IC[{i}]")))
-        .collect::<Result<_>>()?;
+    let gamma_abc_g1 = (0..count).map(|i| read_g1(&mut body, &format!("vk.IC[{i}]"))).collect::<Result<_>>()?;
     finish(body, "verifying key")?;
-    Ok(VerifyingKey {
-        alpha_g1,
-        beta_g2,
-        gamma_g2,
-        delta_g2,
-        gamma_abc_g1,
-    })
+    Ok(VerifyingKey { alpha_g1, beta_g2, gamma_g2, delta_g2, gamma_abc_g1 })
 }
 
 fn header(magic: [u8; 4]) -> Vec<u8> {
@@ -102,10 +88,7 @@ fn header(magic: [u8; 4]) -> Vec<u8> {
 
 fn read_header<'a>(bytes: &'a [u8], magic: [u8; 4], what: &str) -> Result<&'a [u8]> {
     if bytes.len() < HEADER_LEN {
-        return Err(VerifyError::Malformed(format!(
-            "{what}: {} bytes, too short for a header",
-            bytes.len()
-        )));
+        return Err(VerifyError::Malformed(format!("{what}: {} bytes, too short for a header", bytes.len())));
     }
     if bytes[..4] != magic {
         return Err(VerifyError::Malformed(format!(
@@ -116,10 +99,7 @@ fn read_header<'a>(bytes: &'a [u8], magic: [u8; 4], what: &str) -> Result<&'a [u
     }
     let found = u16::from_le_bytes([bytes[4], bytes[5]]);
     if found != FORMAT_VERSION {
-        return Err(VerifyError::UnsupportedVersion {
-            found,
-            expected: FORMAT_VERSION,
-        });
+        return Err(VerifyError::UnsupportedVersion { found, expected: FORMAT_VERSION });
     }
     Ok(&bytes[HEADER_LEN..])
 }
@@ -128,10 +108,7 @@ fn finish(rest: &[u8], what: &str) -> Result<()> {
     if rest.is_empty() {
         Ok(())
     } else {
-        Err(VerifyError::Malformed(format!(
-            "{what}: {} trailing bytes",
-            rest.len()
-        )))
+        Err(VerifyError::Malformed(format!("{what}: {} trailing bytes", rest.len())))
     }
 }
 

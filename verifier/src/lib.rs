@@ -48,13 +48,7 @@ pub fn verify(vk: &VerifyingKey<Bn254>, public_inputs: &[Fr], proof: &Proof<Bn25
 
 /// The batch circuit's single public input: the batch commitment
 /// (see [`ledger::state::batch_commitment`]).
-pub fn batch_public_input(
-    old_root: Fr,
-    new_root: Fr,
-    chain_before: Fr,
-    chain_after: Fr,
-    public_data: &[u8],
-) -> Fr {
+pub fn batch_public_input(old_root: Fr, new_root: Fr, chain_before: Fr, chain_after: Fr, public_data: &[u8]) -> Fr {
     ledger::state::batch_commitment(old_root, new_root, chain_before, chain_after, public_data)
 }
 
@@ -84,9 +78,7 @@ pub struct PreparedVerifier {
 impl PreparedVerifier {
     /// Prepares `vk` (one pairing). `vk` is trusted, as for [`verify`].
     pub fn new(vk: &VerifyingKey<Bn254>) -> Self {
-        PreparedVerifier {
-            pvk: ark_groth16::prepare_verifying_key(vk),
-        }
+        PreparedVerifier { pvk: ark_groth16::prepare_verifying_key(vk) }
     }
 
     /// The verifying key this was prepared from.
@@ -121,10 +113,7 @@ fn check_input_count(vk: &VerifyingKey<Bn254>, public_inputs: &[Fr]) -> Result<(
         .checked_sub(1)
         .ok_or_else(|| VerifyError::Malformed("verifying key has no IC points".into()))?;
     if public_inputs.len() != expected {
-        return Err(VerifyError::WrongInputCount {
-            expected,
-            got: public_inputs.len(),
-        });
+        return Err(VerifyError::WrongInputCount { expected, got: public_inputs.len() });
     }
     Ok(())
 }

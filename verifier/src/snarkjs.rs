@@ -152,9 +152,7 @@ impl SnarkjsVerifyingKey {
         };
         if let Some(gt) = &self.vk_alphabeta_12 {
             if gt_from_json(gt)? != alpha_beta(&vk) {
-                return Err(VerifyError::Malformed(
-                    "vk_alphabeta_12 is not e(vk_alpha_1, vk_beta_2)".into(),
-                ));
+                return Err(VerifyError::Malformed("vk_alphabeta_12 is not e(vk_alpha_1, vk_beta_2)".into()));
             }
         }
         Ok(vk)
@@ -192,14 +190,10 @@ pub fn public_from_json(json: &str) -> Result<Vec<Fr>> {
     texts
         .iter()
         .enumerate()
-        .map(
-            |(index, text)| match parse_decimal(text, &format!("public input {index}"))? {
-                Some(value) => {
-                    field_from_biguint::<Fr>(&value).ok_or(VerifyError::InputNotInField { index })
-                }
-                None => Err(VerifyError::InputNotInField { index }),
-            },
-        )
+        .map(|(index, text)| match parse_decimal(text, &format!("public input {index}"))? {
+            Some(value) => field_from_biguint::<Fr>(&value).ok_or(VerifyError::InputNotInField { index }),
+            None => Err(VerifyError::InputNotInField { index }),
+        })
         .collect()
 }
 
@@ -213,14 +207,10 @@ fn from_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T
 
 fn check_protocol_and_curve(protocol: &str, curve: &str) -> Result<()> {
     if protocol != PROTOCOL {
-        return Err(VerifyError::Malformed(format!(
-            "protocol is {protocol:?}, expected {PROTOCOL:?}"
-        )));
+        return Err(VerifyError::Malformed(format!("protocol is {protocol:?}, expected {PROTOCOL:?}")));
     }
     if curve != CURVE {
-        return Err(VerifyError::Malformed(format!(
-            "curve is {curve:?}, expected {CURVE:?}"
-        )));
+        return Err(VerifyError::Malformed(format!("curve is {curve:?}, expected {CURVE:?}")));
     }
     Ok(())
 }
@@ -236,14 +226,10 @@ const MAX_DIGITS: usize = 78;
 /// below any 256-bit modulus, `Err(Malformed)` for anything else.
 fn parse_decimal(text: &str, what: &str) -> Result<Option<BigUint>> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(VerifyError::Malformed(format!(
-            "{what}: {text:?} is not a decimal integer string"
-        )));
+        return Err(VerifyError::Malformed(format!("{what}: {text:?} is not a decimal integer string")));
     }
     if text.len() > 1 && text.starts_with('0') {
-        return Err(VerifyError::Malformed(format!(
-            "{what}: {text:?} has leading zeros"
-        )));
+        return Err(VerifyError::Malformed(format!("{what}: {text:?} has leading zeros")));
     }
     if text.len() > MAX_DIGITS {
         return Ok(None);
@@ -268,10 +254,7 @@ fn fq_from_json(text: &str, what: &str) -> Result<Fq> {
 }
 
 fn fq2_from_json(pair: &[String; 2], what: &str) -> Result<Fq2> {
-    Ok(Fq2::new(
-        fq_from_json(&pair[0], &format!("{what}.c0"))?,
-        fq_from_json(&pair[1], &format!("{what}.c1"))?,
-    ))
+    Ok(Fq2::new(fq_from_json(&pair[0], &format!("{what}.c0"))?, fq_from_json(&pair[1], &format!("{what}.c1"))?))
 }
 
 fn fq2_to_json(value: &Fq2) -> [String; 2] {
@@ -304,14 +287,10 @@ pub fn g1_from_json(point: &G1Json, what: &str) -> Result<G1Affine> {
         if x.is_zero() && y == Fq::from(1u64) {
             return Ok(G1Affine::identity());
         }
-        return Err(VerifyError::Malformed(format!(
-            "{what}: a point at infinity must be written [\"0\",\"1\",\"0\"]"
-        )));
+        return Err(VerifyError::Malformed(format!("{what}: a point at infinity must be written [\"0\",\"1\",\"0\"]")));
     }
     if z != Fq::from(1u64) {
-        return Err(VerifyError::Malformed(format!(
-            "{what}: projective z must be \"1\" (affine form)"
-        )));
+        return Err(VerifyError::Malformed(format!("{what}: projective z must be \"1\" (affine form)")));
     }
     // arkworks represents BN254's point at infinity as affine (0, 0), which is not on
     // the curve: refuse it here rather than read it as infinity.
@@ -337,9 +316,7 @@ pub fn g2_from_json(point: &G2Json, what: &str) -> Result<G2Affine> {
         )));
     }
     if z != Fq2::from(1u64) {
-        return Err(VerifyError::Malformed(format!(
-            "{what}: projective z must be [\"1\",\"0\"] (affine form)"
-        )));
+        return Err(VerifyError::Malformed(format!("{what}: projective z must be [\"1\",\"0\"] (affine form)")));
     }
     if x.is_zero() && y.is_zero() {
         return Err(VerifyError::NotOnCurve { what: what.into() });
@@ -350,11 +327,7 @@ pub fn g2_from_json(point: &G2Json, what: &str) -> Result<G2Affine> {
 }
 
 fn fq6_to_json(value: &Fq6) -> [[String; 2]; 3] {
-    [
-        fq2_to_json(&value.c0),
-        fq2_to_json(&value.c1),
-        fq2_to_json(&value.c2),
-    ]
+    [fq2_to_json(&value.c0), fq2_to_json(&value.c1), fq2_to_json(&value.c2)]
 }
 
 fn gt_to_json(value: &Fq12) -> GtJson {
@@ -376,15 +349,9 @@ mod tests {
     #[test]
     fn decimals_are_canonical_and_bounded() {
         assert_eq!(parse_decimal("0", "t").unwrap(), Some(BigUint::from(0u8)));
-        assert_eq!(
-            parse_decimal("120", "t").unwrap(),
-            Some(BigUint::from(120u8))
-        );
+        assert_eq!(parse_decimal("120", "t").unwrap(), Some(BigUint::from(120u8)));
         for bad in ["", "-1", "+1", "01", "1_0", " 1", "1 ", "0x10", "1e3", "١"] {
-            assert!(
-                matches!(parse_decimal(bad, "t"), Err(VerifyError::Malformed(_))),
-                "{bad:?}"
-            );
+            assert!(matches!(parse_decimal(bad, "t"), Err(VerifyError::Malformed(_))), "{bad:?}");
         }
         assert_eq!(parse_decimal(&"9".repeat(79), "t").unwrap(), None);
     }
@@ -393,23 +360,11 @@ mod tests {
     fn field_bounds_are_exact() {
         let q: BigUint = Fq::MODULUS.into();
         let r: BigUint = Fr::MODULUS.into();
-        assert_eq!(
-            fq_from_json(&(&q - 1u8).to_string(), "x").unwrap(),
-            -Fq::from(1u64)
-        );
-        assert!(matches!(
-            fq_from_json(&q.to_string(), "x"),
-            Err(VerifyError::CoordinateNotInField { .. })
-        ));
-        assert!(matches!(
-            fq_from_json(&"9".repeat(90), "x"),
-            Err(VerifyError::CoordinateNotInField { .. })
-        ));
+        assert_eq!(fq_from_json(&(&q - 1u8).to_string(), "x").unwrap(), -Fq::from(1u64));
+        assert!(matches!(fq_from_json(&q.to_string(), "x"), Err(VerifyError::CoordinateNotInField { .. })));
+        assert!(matches!(fq_from_json(&"9".repeat(90), "x"), Err(VerifyError::CoordinateNotInField { .. })));
         let json = format!("[\"{}\", \"{}\"]", &r - 1u8, r);
-        assert_eq!(
-            public_from_json(&json),
-            Err(VerifyError::InputNotInField { index: 1 })
-        );
+        assert_eq!(public_from_json(&json), Err(VerifyError::InputNotInField { index: 1 }));
     }
 
     #[test]
@@ -420,9 +375,6 @@ mod tests {
         assert_eq!(g1_from_json(&g1_to_json(&g1), "p").unwrap(), g1);
         assert_eq!(g2_from_json(&g2_to_json(&g2), "p").unwrap(), g2);
         let bad = ["1".to_string(), "1".into(), "0".into()];
-        assert!(matches!(
-            g1_from_json(&bad, "p"),
-            Err(VerifyError::Malformed(_))
-        ));
+        assert!(matches!(g1_from_json(&bad, "p"), Err(VerifyError::Malformed(_))));
     }
 }

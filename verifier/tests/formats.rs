@@ -12,8 +12,7 @@ use num_bigint::BigUint;
 use serde_json::{json, Value};
 use verifier::binary::{self, FORMAT_VERSION, PROOF_LEN};
 use verifier::snarkjs::{
-    g1_to_json, g2_to_json, proof_from_json, proof_to_json, public_from_json, public_to_json,
-    vk_from_json, vk_to_json,
+    g1_to_json, g2_to_json, proof_from_json, proof_to_json, public_from_json, public_to_json, vk_from_json, vk_to_json,
 };
 use verifier::{verify, PreparedVerifier, VerifyError};
 
@@ -28,8 +27,7 @@ fn r() -> BigUint {
 /// `json` with the string at `pointer` (a JSON pointer) replaced by `value`.
 fn with(json: &str, pointer: &str, value: Value) -> String {
     let mut doc: Value = serde_json::from_str(json).unwrap();
-    *doc.pointer_mut(pointer)
-        .unwrap_or_else(|| panic!("no {pointer}")) = value;
+    *doc.pointer_mut(pointer).unwrap_or_else(|| panic!("no {pointer}")) = value;
     doc.to_string()
 }
 
@@ -45,10 +43,7 @@ fn json_round_trips_are_exact() {
     let f = fixture();
     let proof_json = proof_to_json(&f.proof);
     assert_eq!(proof_from_json(&proof_json).unwrap(), f.proof);
-    assert_eq!(
-        proof_to_json(&proof_from_json(&proof_json).unwrap()),
-        proof_json
-    );
+    assert_eq!(proof_to_json(&proof_from_json(&proof_json).unwrap()), proof_json);
 
     let vk_json = vk_to_json(&f.vk);
     assert_eq!(vk_from_json(&vk_json).unwrap(), f.vk);
@@ -56,20 +51,10 @@ fn json_round_trips_are_exact() {
 
     let public_json = public_to_json(&f.inputs);
     assert_eq!(public_from_json(&public_json).unwrap(), f.inputs);
-    assert_eq!(
-        public_json,
-        serde_json::to_string_pretty(&["33", "14"]).unwrap()
-    );
+    assert_eq!(public_json, serde_json::to_string_pretty(&["33", "14"]).unwrap());
 
     let read = proof_from_json(&proof_json).unwrap();
-    assert_eq!(
-        verify(
-            &vk_from_json(&vk_json).unwrap(),
-            &public_from_json(&public_json).unwrap(),
-            &read
-        ),
-        Ok(())
-    );
+    assert_eq!(verify(&vk_from_json(&vk_json).unwrap(), &public_from_json(&public_json).unwrap(), &read), Ok(()));
 }
 
 #[test]
@@ -81,30 +66,15 @@ fn json_has_the_snarkjs_shape() {
     assert_eq!(proof["pi_a"][2], "1");
     assert_eq!(proof["pi_b"][2], json!(["1", "0"]));
     let (x, _) = f.proof.b.xy().unwrap();
-    assert_eq!(
-        proof["pi_b"][0][0],
-        BigUint::from(x.c0.into_bigint()).to_string()
-    );
-    assert_eq!(
-        proof["pi_b"][0][1],
-        BigUint::from(x.c1.into_bigint()).to_string()
-    );
+    assert_eq!(proof["pi_b"][0][0], BigUint::from(x.c0.into_bigint()).to_string());
+    assert_eq!(proof["pi_b"][0][1], BigUint::from(x.c1.into_bigint()).to_string());
 
     let vk: Value = serde_json::from_str(&vk_to_json(&f.vk)).unwrap();
     assert_eq!(vk["nPublic"], 2);
     assert_eq!(vk["IC"].as_array().unwrap().len(), 3);
     assert_eq!(vk["vk_alphabeta_12"].as_array().unwrap().len(), 2);
     let keys: Vec<&str> = vk.as_object().unwrap().keys().map(String::as_str).collect();
-    for key in [
-        "protocol",
-        "curve",
-        "nPublic",
-        "vk_alpha_1",
-        "vk_beta_2",
-        "vk_gamma_2",
-        "vk_delta_2",
-        "IC",
-    ] {
+    for key in ["protocol", "curve", "nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2", "vk_delta_2", "IC"] {
         assert!(keys.contains(&key), "{key}");
     }
 }
@@ -117,19 +87,10 @@ fn vk_alphabeta_is_optional_but_checked() {
     doc.as_object_mut().unwrap().remove("vk_alphabeta_12");
     assert_eq!(vk_from_json(&doc.to_string()).unwrap(), f.vk);
 
-    let wrong = with(
-        &json,
-        "/vk_alphabeta_12/0/0/0",
-        bumped(&json, "/vk_alphabeta_12/0/0/0"),
-    );
-    assert!(
-        matches!(vk_from_json(&wrong), Err(VerifyError::Malformed(m)) if m.contains("vk_alphabeta_12"))
-    );
+    let wrong = with(&json, "/vk_alphabeta_12/0/0/0", bumped(&json, "/vk_alphabeta_12/0/0/0"));
+    assert!(matches!(vk_from_json(&wrong), Err(VerifyError::Malformed(m)) if m.contains("vk_alphabeta_12")));
     let out_of_field = with(&json, "/vk_alphabeta_12/1/2/1", json!(q().to_string()));
-    assert!(matches!(
-        vk_from_json(&out_of_field),
-        Err(VerifyError::CoordinateNotInField { .. })
-    ));
+    assert!(matches!(vk_from_json(&out_of_field), Err(VerifyError::CoordinateNotInField { .. })));
 }
 
 #[test]
@@ -138,12 +99,7 @@ fn coordinates_not_below_q_are_refused() {
     let proof = proof_to_json(&f.proof);
     let vk = vk_to_json(&f.vk);
     let q = q();
-    for big in [
-        q.clone(),
-        &q + 1u8,
-        (BigUint::from(1u8) << 256) - 1u8,
-        BigUint::from(10u8).pow(100),
-    ] {
+    for big in [q.clone(), &q + 1u8, (BigUint::from(1u8) << 256) - 1u8, BigUint::from(10u8).pow(100)] {
         let big = json!(big.to_string());
         let cases = [
             (with(&proof, "/pi_a/0", big.clone()), "pi_a.x"),
@@ -152,34 +108,22 @@ fn coordinates_not_below_q_are_refused() {
             (with(&proof, "/pi_b/1/0", big.clone()), "pi_b.y.c0"),
         ];
         for (json, what) in cases {
-            assert_eq!(
-                proof_from_json(&json),
-                Err(VerifyError::CoordinateNotInField { what: what.into() })
-            );
+            assert_eq!(proof_from_json(&json), Err(VerifyError::CoordinateNotInField { what: what.into() }));
         }
         assert_eq!(
             vk_from_json(&with(&vk, "/IC/1/1", big.clone())),
-            Err(VerifyError::CoordinateNotInField {
-                what: "IC[1].y".into()
-            })
+            Err(VerifyError::CoordinateNotInField { what: "IC[1].y".into() })
         );
         assert_eq!(
             vk_from_json(&with(&vk, "/vk_gamma_2/0/0", big)),
-            Err(VerifyError::CoordinateNotInField {
-                what: "vk_gamma_2.x.c0".into()
-            })
+            Err(VerifyError::CoordinateNotInField { what: "vk_gamma_2.x.c0".into() })
         );
     }
     // x + q, the same residue, is still refused: no silent reduction.
     let doc: Value = serde_json::from_str(&proof).unwrap();
     let x: BigUint = doc["pi_a"][0].as_str().unwrap().parse().unwrap();
     let aliased = with(&proof, "/pi_a/0", json!((x + &q).to_string()));
-    assert_eq!(
-        proof_from_json(&aliased),
-        Err(VerifyError::CoordinateNotInField {
-            what: "pi_a.x".into()
-        })
-    );
+    assert_eq!(proof_from_json(&aliased), Err(VerifyError::CoordinateNotInField { what: "pi_a.x".into() }));
 }
 
 #[test]
@@ -187,46 +131,19 @@ fn points_off_the_curve_are_refused() {
     let f = fixture();
     let proof = proof_to_json(&f.proof);
     let vk = vk_to_json(&f.vk);
-    for (pointer, what) in [
-        ("/pi_a/1", "pi_a"),
-        ("/pi_c/0", "pi_c"),
-        ("/pi_b/1/1", "pi_b"),
-        ("/pi_b/0/0", "pi_b"),
-    ] {
+    for (pointer, what) in [("/pi_a/1", "pi_a"), ("/pi_c/0", "pi_c"), ("/pi_b/1/1", "pi_b"), ("/pi_b/0/0", "pi_b")] {
         let json = with(&proof, pointer, bumped(&proof, pointer));
-        assert_eq!(
-            proof_from_json(&json),
-            Err(VerifyError::NotOnCurve { what: what.into() }),
-            "{pointer}"
-        );
+        assert_eq!(proof_from_json(&json), Err(VerifyError::NotOnCurve { what: what.into() }), "{pointer}");
     }
-    for (pointer, what) in [
-        ("/vk_alpha_1/0", "vk_alpha_1"),
-        ("/vk_delta_2/1/0", "vk_delta_2"),
-        ("/IC/2/1", "IC[2]"),
-    ] {
+    for (pointer, what) in [("/vk_alpha_1/0", "vk_alpha_1"), ("/vk_delta_2/1/0", "vk_delta_2"), ("/IC/2/1", "IC[2]")] {
         let json = with(&vk, pointer, bumped(&vk, pointer));
-        assert_eq!(
-            vk_from_json(&json),
-            Err(VerifyError::NotOnCurve { what: what.into() }),
-            "{pointer}"
-        );
+        assert_eq!(vk_from_json(&json), Err(VerifyError::NotOnCurve { what: what.into() }), "{pointer}");
     }
     // (0, 0) with z = 1 is not the point at infinity.
     let zero = with(&proof, "/pi_a", json!(["0", "0", "1"]));
-    assert_eq!(
-        proof_from_json(&zero),
-        Err(VerifyError::NotOnCurve {
-            what: "pi_a".into()
-        })
-    );
+    assert_eq!(proof_from_json(&zero), Err(VerifyError::NotOnCurve { what: "pi_a".into() }));
     let zero = with(&proof, "/pi_b", json!([["0", "0"], ["0", "0"], ["1", "0"]]));
-    assert_eq!(
-        proof_from_json(&zero),
-        Err(VerifyError::NotOnCurve {
-            what: "pi_b".into()
-        })
-    );
+    assert_eq!(proof_from_json(&zero), Err(VerifyError::NotOnCurve { what: "pi_b".into() }));
 }
 
 #[test]
@@ -237,18 +154,10 @@ fn g2_points_outside_the_subgroup_are_refused() {
     let outside_json = serde_json::to_value(g2_to_json(&outside)).unwrap();
 
     let proof = with(&proof_to_json(&f.proof), "/pi_b", outside_json.clone());
-    assert_eq!(
-        proof_from_json(&proof),
-        Err(VerifyError::NotInSubgroup {
-            what: "pi_b".into()
-        })
-    );
+    assert_eq!(proof_from_json(&proof), Err(VerifyError::NotInSubgroup { what: "pi_b".into() }));
     for key in ["vk_beta_2", "vk_gamma_2", "vk_delta_2"] {
         let vk = with(&vk_to_json(&f.vk), &format!("/{key}"), outside_json.clone());
-        assert_eq!(
-            vk_from_json(&vk),
-            Err(VerifyError::NotInSubgroup { what: key.into() })
-        );
+        assert_eq!(vk_from_json(&vk), Err(VerifyError::NotInSubgroup { what: key.into() }));
     }
 
     // The binary form refuses it as well.
@@ -256,50 +165,29 @@ fn g2_points_outside_the_subgroup_are_refused() {
     let mut b = Vec::new();
     outside.serialize_compressed(&mut b).unwrap();
     bytes[6 + 32..6 + 96].copy_from_slice(&b);
-    assert_eq!(
-        binary::proof_from_bytes(&bytes),
-        Err(VerifyError::NotInSubgroup {
-            what: "proof.b".into()
-        })
-    );
+    assert_eq!(binary::proof_from_bytes(&bytes), Err(VerifyError::NotInSubgroup { what: "proof.b".into() }));
 }
 
 #[test]
 fn points_at_infinity_use_the_snarkjs_form() {
     let f = fixture();
-    let infinity = ark_groth16::Proof {
-        a: G1Affine::identity(),
-        b: G2Affine::identity(),
-        c: G1Affine::identity(),
-    };
+    let infinity = ark_groth16::Proof { a: G1Affine::identity(), b: G2Affine::identity(), c: G1Affine::identity() };
     let json = proof_to_json(&infinity);
     let doc: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(doc["pi_a"], json!(["0", "1", "0"]));
     assert_eq!(doc["pi_b"], json!([["0", "0"], ["1", "0"], ["0", "0"]]));
     assert_eq!(proof_from_json(&json).unwrap(), infinity);
-    assert_eq!(
-        verify(&f.vk, &f.inputs, &infinity),
-        Err(VerifyError::Rejected)
-    );
-    assert_eq!(
-        serde_json::to_value(g1_to_json(&G1Affine::identity())).unwrap(),
-        json!(["0", "1", "0"])
-    );
+    assert_eq!(verify(&f.vk, &f.inputs, &infinity), Err(VerifyError::Rejected));
+    assert_eq!(serde_json::to_value(g1_to_json(&G1Affine::identity())).unwrap(), json!(["0", "1", "0"]));
 }
 
 #[test]
 fn public_inputs_not_below_r_are_refused() {
     let r = r();
-    assert_eq!(
-        public_from_json(&json!([(&r - 1u8).to_string()]).to_string()).unwrap(),
-        vec![-Fr::from(1u64)]
-    );
+    assert_eq!(public_from_json(&json!([(&r - 1u8).to_string()]).to_string()).unwrap(), vec![-Fr::from(1u64)]);
     for big in [r.clone(), &r + 5u8, q(), BigUint::from(10u8).pow(200)] {
         let json = json!(["1", "2", big.to_string()]).to_string();
-        assert_eq!(
-            public_from_json(&json),
-            Err(VerifyError::InputNotInField { index: 2 })
-        );
+        assert_eq!(public_from_json(&json), Err(VerifyError::InputNotInField { index: 2 }));
     }
     assert_eq!(public_from_json("[]").unwrap(), Vec::<Fr>::new());
 }
@@ -329,10 +217,7 @@ fn malformed_json_is_a_typed_error() {
         with(&proof, "/pi_b/0", json!(["1"])),
     ];
     for json in &malformed_proofs {
-        assert!(
-            matches!(proof_from_json(json), Err(VerifyError::Malformed(_))),
-            "{json}"
-        );
+        assert!(matches!(proof_from_json(json), Err(VerifyError::Malformed(_))), "{json}");
     }
     let malformed_vks = [
         with(&vk, "/nPublic", json!(3)),
@@ -343,24 +228,10 @@ fn malformed_json_is_a_typed_error() {
         "[]".into(),
     ];
     for json in &malformed_vks {
-        assert!(
-            matches!(vk_from_json(json), Err(VerifyError::Malformed(_))),
-            "{json}"
-        );
+        assert!(matches!(vk_from_json(json), Err(VerifyError::Malformed(_))), "{json}");
     }
-    for json in [
-        "",
-        "{}",
-        "[1]",
-        "[\"1\", null]",
-        "[\"1a\"]",
-        "[\"01\"]",
-        "[\" 1\"]",
-    ] {
-        assert!(
-            matches!(public_from_json(json), Err(VerifyError::Malformed(_))),
-            "{json}"
-        );
+    for json in ["", "{}", "[1]", "[\"1\", null]", "[\"1a\"]", "[\"01\"]", "[\" 1\"]"] {
+        assert!(matches!(public_from_json(json), Err(VerifyError::Malformed(_))), "{json}");
     }
 }
 
@@ -378,21 +249,12 @@ fn truncated_or_mutated_json_never_panics_or_verifies() {
     // Change each digit of the proof in turn: parsing fails or the proof is rejected.
     let prepared = PreparedVerifier::new(&f.vk);
     let bytes = proof.as_bytes();
-    for (i, &c) in bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.is_ascii_digit())
-        .step_by(3)
-    {
+    for (i, &c) in bytes.iter().enumerate().filter(|(_, c)| c.is_ascii_digit()).step_by(3) {
         let mut mutated = bytes.to_vec();
         mutated[i] = if c == b'9' { b'0' } else { c + 1 };
         let mutated = String::from_utf8(mutated).unwrap();
         if let Ok(p) = proof_from_json(&mutated) {
-            assert_ne!(
-                prepared.verify(&f.inputs, &p),
-                Ok(()),
-                "mutation at {i} verified"
-            );
+            assert_ne!(prepared.verify(&f.inputs, &p), Ok(()), "mutation at {i} verified");
         }
     }
 }
@@ -424,47 +286,26 @@ fn binary_header_errors() {
     version[4..6].copy_from_slice(&2u16.to_le_bytes());
     assert_eq!(
         binary::proof_from_bytes(&version),
-        Err(VerifyError::UnsupportedVersion {
-            found: 2,
-            expected: FORMAT_VERSION
-        })
+        Err(VerifyError::UnsupportedVersion { found: 2, expected: FORMAT_VERSION })
     );
     let vk_bytes = binary::vk_to_bytes(&f.vk);
     // A key is not a proof, nor the other way round.
-    assert!(matches!(
-        binary::proof_from_bytes(&vk_bytes),
-        Err(VerifyError::Malformed(_))
-    ));
-    assert!(matches!(
-        binary::vk_from_bytes(&bytes),
-        Err(VerifyError::Malformed(_))
-    ));
+    assert!(matches!(binary::proof_from_bytes(&vk_bytes), Err(VerifyError::Malformed(_))));
+    assert!(matches!(binary::vk_from_bytes(&bytes), Err(VerifyError::Malformed(_))));
     let mut trailing = bytes.clone();
     trailing.push(0);
-    assert!(matches!(
-        binary::proof_from_bytes(&trailing),
-        Err(VerifyError::Malformed(_))
-    ));
+    assert!(matches!(binary::proof_from_bytes(&trailing), Err(VerifyError::Malformed(_))));
     for end in 0..bytes.len() {
-        assert!(
-            binary::proof_from_bytes(&bytes[..end]).is_err(),
-            "truncated to {end}"
-        );
+        assert!(binary::proof_from_bytes(&bytes[..end]).is_err(), "truncated to {end}");
     }
     for end in 0..vk_bytes.len() {
-        assert!(
-            binary::vk_from_bytes(&vk_bytes[..end]).is_err(),
-            "truncated to {end}"
-        );
+        assert!(binary::vk_from_bytes(&vk_bytes[..end]).is_err(), "truncated to {end}");
     }
     // An IC count that promises more points than there are bytes, without allocating them.
     let mut huge = vk_bytes.clone();
     let at = 6 + 32 + 3 * 64;
     huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
-    assert!(matches!(
-        binary::vk_from_bytes(&huge),
-        Err(VerifyError::Malformed(_))
-    ));
+    assert!(matches!(binary::vk_from_bytes(&huge), Err(VerifyError::Malformed(_))));
 }
 
 #[test]
@@ -477,11 +318,7 @@ fn flipped_binary_bytes_never_verify() {
             let mut flipped = bytes.clone();
             flipped[i] ^= mask;
             if let Ok(proof) = binary::proof_from_bytes(&flipped) {
-                assert_eq!(
-                    prepared.verify(&f.inputs, &proof),
-                    Err(VerifyError::Rejected),
-                    "byte {i} mask {mask:#x}"
-                );
+                assert_eq!(prepared.verify(&f.inputs, &proof), Err(VerifyError::Rejected), "byte {i} mask {mask:#x}");
             }
         }
     }

@@ -1,8 +1,8 @@
 //! Interoperability with snarkjs 0.7.6 (pinned in `tests/snarkjs/package.json`):
 //! `snarkjs groth16 verify` accepts our JSON, and agrees on `vk_alphabeta_12`.
 //!
-//! Needs `node` and `npm ci --prefix verifier/tests/snarkjs`; set `SKIP_SNARKJS=1`
-//! to skip.
+//! Needs `node` and `npm`: the pinned snarkjs is installed from the npm registry with
+//! `npm ci --prefix verifier/tests/snarkjs` on first use. Set `SKIP_SNARKJS=1` to skip.
 
 mod common;
 
@@ -21,6 +21,18 @@ fn snarkjs_dir() -> Option<PathBuf> {
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snarkjs");
     let cli = dir.join("node_modules/snarkjs/build/cli.cjs");
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        if !cli.is_file() {
+            eprintln!("installing the pinned snarkjs: npm ci --prefix {}", dir.display());
+            let status = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir)
+                .status()
+                .expect("`npm` must be on PATH to install snarkjs for this test");
+            assert!(status.success(), "npm ci failed for {}", dir.display());
+        }
+    });
     assert!(
         cli.is_file(),
         "snarkjs is not installed at {}: run `npm ci --prefix verifier/tests/snarkjs` from the workspace root \
@@ -31,8 +43,7 @@ fn snarkjs_dir() -> Option<PathBuf> {
 }
 
 fn work_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("verifier-snarkjs-{name}-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("verifier-snarkjs-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -48,11 +59,7 @@ fn snarkjs_verify(snarkjs: &Path, dir: &Path, vk: &str, public: &str, proof: &st
         .current_dir(dir)
         .output()
         .expect("`node` must be on PATH for the snarkjs interoperability test");
-    eprintln!(
-        "snarkjs: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    eprintln!("snarkjs: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     output.status.success()
 }
 
@@ -63,10 +70,7 @@ fn snarkjs_accepts_our_proof() {
     let dir = work_dir("verify");
     let (vk, proof) = (vk_to_json(&f.vk), proof_to_json(&f.proof));
 
-    assert!(
-        snarkjs_verify(&snarkjs, &dir, &vk, &public_to_json(&f.inputs), &proof),
-        "snarkjs rejected our proof"
-    );
+    assert!(snarkjs_verify(&snarkjs, &dir, &vk, &public_to_json(&f.inputs), &proof), "snarkjs rejected our proof");
 
     let mut changed = f.inputs.clone();
     changed[0] += Fr::from(1u64);
@@ -75,13 +79,7 @@ fn snarkjs_accepts_our_proof() {
         "snarkjs accepted a changed input"
     );
     assert!(
-        !snarkjs_verify(
-            &snarkjs,
-            &dir,
-            &vk,
-            &public_to_json(&f.inputs),
-            &proof_to_json(&f.other_proof)
-        ),
+        !snarkjs_verify(&snarkjs, &dir, &vk, &public_to_json(&f.inputs), &proof_to_json(&f.other_proof)),
         "snarkjs accepted a proof of another statement"
     );
     std::fs::remove_dir_all(&dir).ok();
@@ -109,11 +107,7 @@ fn snarkjs_agrees_on_alphabeta() {
         .current_dir(snarkjs.join("node_modules/snarkjs"))
         .output()
         .expect("`node` must be on PATH");
-    assert!(
-        output.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
     let theirs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let ours = serde_json::to_value(SnarkjsVerifyingKey::from_vk(&f.vk).vk_alphabeta_12).unwrap();
     assert_eq!(ours, theirs);

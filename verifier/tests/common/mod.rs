@@ -74,34 +74,19 @@ pub fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let mut rng = rng(7);
-        let statement = ProductSum {
-            x: Fr::from(3u64),
-            y: Fr::from(11u64),
-        };
-        let other = ProductSum {
-            x: Fr::from(5u64),
-            y: Fr::from(8u64),
-        };
+        let statement = ProductSum { x: Fr::from(3u64), y: Fr::from(11u64) };
+        let other = ProductSum { x: Fr::from(5u64), y: Fr::from(8u64) };
         let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(statement, &mut rng).unwrap();
         let proof = Groth16::<Bn254>::prove(&pk, statement, &mut rng).unwrap();
         let other_proof = Groth16::<Bn254>::prove(&pk, other, &mut rng).unwrap();
-        Fixture {
-            pk,
-            vk,
-            proof,
-            inputs: statement.public_inputs(),
-            other_proof,
-            other_inputs: other.public_inputs(),
-        }
+        Fixture { pk, vk, proof, inputs: statement.public_inputs(), other_proof, other_inputs: other.public_inputs() }
     })
 }
 
 /// A point on the G2 twist curve outside the prime-order subgroup.
 pub fn g2_outside_subgroup() -> G2Affine {
     (1u64..)
-        .filter_map(|k| {
-            G2Affine::get_point_from_x_unchecked(Fq2::new(Fq::from(k), Fq::zero()), true)
-        })
+        .filter_map(|k| G2Affine::get_point_from_x_unchecked(Fq2::new(Fq::from(k), Fq::zero()), true))
         .find(|p| p.is_on_curve() && !p.is_zero() && !p.is_in_correct_subgroup_assuming_on_curve())
         .expect("the twist has a large cofactor")
 }
