@@ -325,6 +325,57 @@ impl State {
         self.deposit_chain = deposit_chain;
     }
 
+    /// Re-applies one slot of public data, as anyone reconstructing the state from L1
+    /// data does (the data-availability path: exits in exodus mode need it). There is no
+    /// signature to check, since a verified proof already vouched for the slot;
+    /// a deposit's key comes from the L1 deposit itself.
+    pub fn replay(
+        &mut self,
+        slot: &crate::tx::PublicDataSlot,
+        deposit_key: Option<crate::eddsa::PublicKey>,
+    ) -> Result<()> {
+        use crate::tx::PublicDataSlot;
+        let updates: Vec<(AccountIndex, Account)> = match *slot {
+            PublicDataSlot::Noop => Vec::new(),
+            PublicDataSlot::Deposit { to, amount } => {
+                let public_key = deposit_key.ok_or_else(|| {
+                    LedgerError::MalformedPublicData("a deposit needs the key from its L1 deposit".into())
+                })?;
+                vec![self.check_deposit(&Deposit { to, public_key, amount })?]
+            }
+            PublicDataSlot::Transfer { from, to, amount } => {
+                let sender = self.existing(from)?;
+                let balance = sender.balance.checked_sub(amount).ok_or(LedgerError::InsufficientBalance {
+                    index: from,
+                    balance: sender.balance,
+                    needed: amount,
+                })?;
+                let nonce = sender.nonce.next().ok_or(LedgerError::NonceOverflow(from))?;
+                let sender_after = Account { balance, nonce, ..sender };
+                let receiver = if to == from { sender_after } else { self.existing(to)? };
+                let credited = receiver.balance.checked_add(amount).ok_or(LedgerError::BalanceOverflow(to))?;
+                vec![(from, sender_after), (to, Account { balance: credited, ..receiver })]
+            }
+            PublicDataSlot::Withdrawal { from, amount } => {
+                let account = self.existing(from)?;
+                let balance = account.balance.checked_sub(amount).ok_or(LedgerError::InsufficientBalance {
+                    index: from,
+                    balance: account.balance,
+                    needed: amount,
+                })?;
+                let nonce = account.nonce.next().ok_or(LedgerError::NonceOverflow(from))?;
+                vec![(from, Account { balance, nonce, ..account })]
+            }
+        };
+        for (index, after) in updates {
+            self.write(index, after)?;
+        }
+        if let (PublicDataSlot::Deposit { to, amount }, Some(public_key)) = (slot, deposit_key) {
+            self.deposit_chain = Deposit { to: *to, public_key, amount: *amount }.chain_link(self.deposit_chain);
+        }
+        Ok(())
+    }
+
     /// The state as a file.
     pub fn to_file(&self) -> StateFile {
         StateFile {

@@ -287,6 +287,32 @@ fn state_files_round_trip_and_are_checked() {
     assert!(matches!(State::from_file(&future), Err(LedgerError::InvalidFile(_))));
 }
 
+#[test]
+fn replaying_public_data_reconstructs_the_state() {
+    let (mut state, keys) = setup(9);
+    let genesis = state.clone();
+    let newcomer = SecretKey::from_bytes([3; 32]).public_key();
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut txs = random_transactions(&state, &keys, 6, Mix { withdrawal_share: 0.3 }, &mut rng).unwrap();
+    txs.insert(2, Transaction::Deposit(Deposit { to: idx(12), public_key: newcomer, amount: Amount::new(50) }));
+    let record = state.apply_batch(&txs, 9).unwrap();
+    let mut replayed = genesis;
+    for (slot, tx) in PublicDataSlot::decode_all(&record.public_data())
+        .unwrap()
+        .iter()
+        .zip(txs.iter().map(Some).chain(std::iter::repeat(None)))
+    {
+        let key = match tx {
+            Some(Transaction::Deposit(d)) => Some(d.public_key),
+            _ => None,
+        };
+        replayed.replay(slot, key).unwrap();
+    }
+    assert_eq!(replayed.root(), state.root());
+    assert_eq!(replayed.deposit_chain(), state.deposit_chain());
+    assert_eq!(replayed.to_file(), state.to_file());
+}
+
 proptest! {
     // Seeded: the same cases on every run and machine.
     #![proptest_config(ProptestConfig {
