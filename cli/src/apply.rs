@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 use clap::Args;
 use ledger::field::fr_to_decimal;
-use ledger::LedgerError;
+use ledger::{LedgerError, Transaction};
 use serde::Serialize;
 
 use crate::files::{self, TxFile};
@@ -38,21 +38,23 @@ struct Outcome {
     deposit_chain: String,
 }
 
+/// Turns a failed `apply_batch` into one line naming the failing transaction.
+pub fn batch_error(txs: &[Transaction], err: LedgerError) -> anyhow::Error {
+    match err {
+        LedgerError::InBatch { position, source } => {
+            let json = txs.get(position).and_then(|tx| serde_json::to_string(tx).ok()).unwrap_or_default();
+            anyhow!("transaction {position} failed: {source}; transaction: {json}")
+        }
+        other => anyhow::Error::new(other).context("cannot apply the batch"),
+    }
+}
+
 /// Runs `rollup apply`.
 pub fn run(args: ApplyArgs) -> Result<()> {
     let mut state = files::read_state(&args.state)?;
     let file = TxFile::read(&args.txs, state.chain())?;
     let txs = &file.transactions;
-    let batch = state.apply_batch(txs, txs.len()).map_err(|err| match err {
-        LedgerError::InBatch { position, source } => {
-            let json = txs
-                .get(position)
-                .and_then(|tx| serde_json::to_string(tx).ok())
-                .unwrap_or_default();
-            anyhow!("transaction {position} failed: {source}; transaction: {json}")
-        }
-        other => anyhow::Error::new(other).context("cannot apply the batch"),
-    })?;
+    let batch = state.apply_batch(txs, txs.len()).map_err(|err| batch_error(txs, err))?;
     if let Some(out) = &args.out {
         files::write_state(out, &state)?;
     }

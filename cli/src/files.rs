@@ -32,12 +32,14 @@ fn read_json_optional<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
 pub fn write_json<T: Serialize>(path: &Path, value: &T, private: bool) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("not a file name"))?
-        .to_string_lossy();
+    write_bytes(path, text.as_bytes(), private)
+}
+
+/// Writes `bytes` through a temporary file renamed into place (see [`write_json`]).
+pub fn write_bytes(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+    let name = path.file_name().ok_or_else(|| anyhow!("not a file name"))?.to_string_lossy();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_new(&tmp, text.as_bytes(), private).and_then(|()| {
+    let result = write_new(&tmp, bytes, private).and_then(|()| {
         fs::rename(&tmp, path)?;
         Ok(())
     });
@@ -65,15 +67,13 @@ fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
 
 /// Reads a state file and checks it (version, shape, stored root).
 pub fn read_state(path: &Path) -> Result<State> {
-    let file: StateFile =
-        read_json(path).with_context(|| format!("cannot read state file {}", path.display()))?;
+    let file: StateFile = read_json(path).with_context(|| format!("cannot read state file {}", path.display()))?;
     State::from_file(&file).with_context(|| format!("cannot read state file {}", path.display()))
 }
 
 /// Writes a state file.
 pub fn write_state(path: &Path, state: &State) -> Result<()> {
-    write_json(path, &state.to_file(), false)
-        .with_context(|| format!("cannot write state file {}", path.display()))
+    write_json(path, &state.to_file(), false).with_context(|| format!("cannot write state file {}", path.display()))
 }
 
 /// A keys file: secret keys in plain text, by account index. A development
@@ -101,17 +101,8 @@ impl KeysFile {
 
     /// A keys file holding `keys[i]` for account `i`.
     pub fn new(keys: &[SecretKey]) -> Self {
-        let keys = (0u32..)
-            .zip(keys)
-            .map(|(index, key)| KeyEntry {
-                index,
-                secret: key.to_hex(),
-            })
-            .collect();
-        KeysFile {
-            version: Self::VERSION,
-            keys,
-        }
+        let keys = (0u32..).zip(keys).map(|(index, key)| KeyEntry { index, secret: key.to_hex() }).collect();
+        KeysFile { version: Self::VERSION, keys }
     }
 }
 
@@ -128,24 +119,16 @@ impl Keys {
         let context = || format!("cannot read keys file {}", path.display());
         let file: KeysFile = read_json(path).with_context(context)?;
         let keys = Self::parse(file).with_context(context)?;
-        Ok(Keys {
-            path: path.to_path_buf(),
-            keys,
-        })
+        Ok(Keys { path: path.to_path_buf(), keys })
     }
 
     fn parse(file: KeysFile) -> Result<BTreeMap<u32, SecretKey>> {
         if file.version != KeysFile::VERSION {
-            bail!(
-                "keys file version {} (this build reads {})",
-                file.version,
-                KeysFile::VERSION
-            );
+            bail!("keys file version {} (this build reads {})", file.version, KeysFile::VERSION);
         }
         let mut keys = BTreeMap::new();
         for entry in file.keys {
-            let key = SecretKey::from_hex(&entry.secret)
-                .with_context(|| format!("key of account #{}", entry.index))?;
+            let key = SecretKey::from_hex(&entry.secret).with_context(|| format!("key of account #{}", entry.index))?;
             if keys.insert(entry.index, key).is_some() {
                 bail!("account #{} has two keys", entry.index);
             }
@@ -155,12 +138,10 @@ impl Keys {
 
     /// The key of account `index`.
     pub fn get(&self, index: AccountIndex) -> Result<SecretKey> {
-        self.keys.get(&index.value()).cloned().ok_or_else(|| {
-            anyhow!(
-                "keys file {} has no key for account {index}",
-                self.path.display()
-            )
-        })
+        self.keys
+            .get(&index.value())
+            .cloned()
+            .ok_or_else(|| anyhow!("keys file {} has no key for account {index}", self.path.display()))
     }
 
     /// The keys as a list where entry `i` signs for account `i`; the file must hold
@@ -211,11 +192,7 @@ impl TxFile {
 
     /// A transactions file for `chain`.
     pub fn new(chain: ChainId, transactions: Vec<Transaction>) -> Self {
-        TxFile {
-            version: Self::VERSION,
-            chain_id: chain,
-            transactions,
-        }
+        TxFile { version: Self::VERSION, chain_id: chain, transactions }
     }
 
     /// Reads a transactions file and checks its version and that it is for `chain`.
@@ -238,24 +215,16 @@ impl TxFile {
 
     fn check(&self, chain: ChainId) -> Result<()> {
         if self.version != Self::VERSION {
-            bail!(
-                "transactions file version {} (this build reads {})",
-                self.version,
-                Self::VERSION
-            );
+            bail!("transactions file version {} (this build reads {})", self.version, Self::VERSION);
         }
         if self.chain_id != chain {
-            bail!(
-                "the transactions are for chain {} but the state is chain {chain}",
-                self.chain_id
-            );
+            bail!("the transactions are for chain {} but the state is chain {chain}", self.chain_id);
         }
         Ok(())
     }
 
     /// Writes the file.
     pub fn write(&self, path: &Path) -> Result<()> {
-        write_json(path, self, false)
-            .with_context(|| format!("cannot write transactions file {}", path.display()))
+        write_json(path, self, false).with_context(|| format!("cannot write transactions file {}", path.display()))
     }
 }

@@ -50,7 +50,8 @@ pub struct GenesisArgs {
     out: PathBuf,
 }
 
-fn parse_arity_number(text: &str) -> Result<u8, String> {
+/// Parses `--arity`: 2 or 4.
+pub fn parse_arity_number(text: &str) -> Result<u8, String> {
     match text {
         "2" => Ok(2),
         "4" => Ok(4),
@@ -60,27 +61,16 @@ fn parse_arity_number(text: &str) -> Result<u8, String> {
 
 /// Runs `rollup genesis`.
 pub fn run(args: GenesisArgs) -> Result<()> {
-    let arity = if args.arity == 2 {
-        Arity::Binary
-    } else {
-        Arity::Quaternary
-    };
+    let arity = if args.arity == 2 { Arity::Binary } else { Arity::Quaternary };
     let shape = TreeShape::new(args.depth, arity)?;
     if args.accounts > MAX_ACCOUNTS {
         bail!("at most {MAX_ACCOUNTS} accounts, got {}", args.accounts);
     }
     let chain = ChainId::new(args.chain_id);
     let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
-    let (state, keys) = ledger::workload::genesis(
-        shape,
-        chain,
-        args.accounts,
-        Amount::new(args.balance),
-        &mut rng,
-    )?;
+    let (state, keys) = ledger::workload::genesis(shape, chain, args.accounts, Amount::new(args.balance), &mut rng)?;
 
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create directory {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create directory {}", args.out.display()))?;
     let state_path = args.out.join("state.json");
     let keys_path = args.out.join("keys.json");
     files::write_state(&state_path, &state)?;

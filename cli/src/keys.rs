@@ -54,10 +54,7 @@ pub fn keygen(args: KeygenArgs) -> Result<()> {
         Some(text) => parse_secret(text)?,
         None => random_secret()?,
     };
-    output::json(&KeyPair {
-        secret: secret.to_hex(),
-        public_key: secret.public_key(),
-    })
+    output::json(&KeyPair { secret: secret.to_hex(), public_key: secret.public_key() })
 }
 
 /// Prints a signature as JSON.

@@ -5,13 +5,21 @@
 #![forbid(unsafe_code)]
 
 mod apply;
+mod bench;
+mod demo;
 mod files;
 mod genesis;
 mod hash;
+mod info;
 mod keys;
 mod output;
+mod progress;
+mod prove;
+mod setup;
 mod tx;
+mod verify;
 mod workload;
+mod zk;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -20,7 +28,8 @@ use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 /// Command-line tool of the zk-rollup lab: hash, keys and signatures, genesis
-/// states, signed transactions and native batch application on the L2 ledger.
+/// states, signed transactions and native batch application on the L2 ledger, and
+/// the zk rollup's Groth16 setup, proving and verification (verbs as in snarkjs).
 #[derive(Debug, Parser)]
 #[command(name = "rollup", version, propagate_version = true)]
 struct Cli {
@@ -48,6 +57,20 @@ enum Command {
     Workload(workload::WorkloadArgs),
     /// Apply a transactions file to a state as one batch.
     Apply(apply::ApplyArgs),
+    /// Groth16 setup for a batch-circuit shape, written to a key directory.
+    Setup(setup::SetupArgs),
+    /// Apply a transactions file as one batch and prove it (writes proof.json,
+    /// public.json, proof.bin, batch.json and the new state.json).
+    Prove(prove::ProveArgs),
+    /// Verify a batch proof: prints OK, or one `error:` line and exits 1.
+    Verify(verify::VerifyArgs),
+    /// What a circuit shape costs: constraints, public inputs, where they go.
+    Info(info::InfoArgs),
+    /// Benchmarks of the prover.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// The whole pipeline end to end: genesis, workload, setup, prove, verify.
+    Demo(demo::DemoArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -59,6 +82,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tx(cmd) => tx::run(cmd),
         Command::Workload(args) => workload::run(args),
         Command::Apply(args) => apply::run(args),
+        Command::Setup(args) => setup::run(args),
+        Command::Prove(args) => prove::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Info(args) => info::run(args),
+        Command::Bench(cmd) => bench::run(cmd),
+        Command::Demo(args) => demo::run(args),
     }
 }
 
@@ -72,33 +101,17 @@ fn report(line: &str) {
 fn usage_error(err: clap::Error) -> ExitCode {
     if matches!(
         err.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     ) {
         let _ = err.print();
-        return if err.use_stderr() {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        };
+        return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
     }
     // clap's message is its first paragraph (a list of missing arguments spans
     // several lines); tips and usage follow after a blank line.
     let text = err.to_string();
-    let message = text
-        .trim_start()
-        .lines()
-        .map(str::trim)
-        .take_while(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let message = text.trim_start().lines().map(str::trim).take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
     let message = message.strip_prefix("error: ").unwrap_or(&message);
-    let message = if message.is_empty() {
-        "invalid command line"
-    } else {
-        message
-    };
+    let message = if message.is_empty() { "invalid command line" } else { message };
     report(&format!("error: {message} (see --help)"));
     ExitCode::from(2)
 }

@@ -9,9 +9,7 @@ use serde::Serialize;
 /// Prints one line on stdout.
 pub fn line(text: impl Display) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")
-        .and_then(|()| out.flush())
-        .context("cannot write to standard output")
+    writeln!(out, "{text}").and_then(|()| out.flush()).context("cannot write to standard output")
 }
 
 /// Prints a value as one line of compact JSON on stdout.

@@ -99,17 +99,13 @@ pub fn run(cmd: TxCommand) -> Result<()> {
             let to = AccountIndex::new(args.to);
             let amount = Amount::new(args.amount);
             sign_and_store(&args.common, &args.dest, |from, nonce, chain, key| {
-                Ok(Transaction::Transfer(Transfer::signed(
-                    from, to, amount, nonce, chain, key,
-                )?))
+                Ok(Transaction::Transfer(Transfer::signed(from, to, amount, nonce, chain, key)?))
             })
         }
         TxCommand::Withdraw(args) => {
             let amount = Amount::new(args.amount);
             sign_and_store(&args.common, &args.dest, |from, nonce, chain, key| {
-                Ok(Transaction::Withdrawal(Withdrawal::signed(
-                    from, amount, nonce, chain, key,
-                )?))
+                Ok(Transaction::Withdrawal(Withdrawal::signed(from, amount, nonce, chain, key)?))
             })
         }
     }
@@ -154,12 +150,9 @@ fn sign_and_store(
 
 /// The sender's key, checked against the sender's public key in the state.
 fn sender_key(common: &Common, state: &State, from: AccountIndex) -> Result<SecretKey> {
-    let account = state.account(from).ok_or_else(|| {
-        anyhow!(
-            "account {from} does not exist in state file {}",
-            common.state.display()
-        )
-    })?;
+    let account = state
+        .account(from)
+        .ok_or_else(|| anyhow!("account {from} does not exist in state file {}", common.state.display()))?;
     let key = match (&common.key.keys, &common.key.secret) {
         (Some(path), _) => Keys::read(path)?.get(from)?,
         (None, Some(secret)) => parse_secret(secret)?,
@@ -194,15 +187,9 @@ fn default_nonce(state: &State, from: AccountIndex, file: Option<&TxFile>) -> Re
 
 fn describe(tx: &Transaction) -> String {
     match tx {
-        Transaction::Transfer(t) => format!(
-            "transfer {} -> {} of {} (nonce {})",
-            t.from, t.to, t.amount, t.nonce
-        ),
+        Transaction::Transfer(t) => format!("transfer {} -> {} of {} (nonce {})", t.from, t.to, t.amount, t.nonce),
         Transaction::Withdrawal(w) => {
-            format!(
-                "withdrawal from {} of {} (nonce {})",
-                w.from, w.amount, w.nonce
-            )
+            format!("withdrawal from {} of {} (nonce {})", w.from, w.amount, w.nonce)
         }
         Transaction::Deposit(d) => format!("deposit to {} of {}", d.to, d.amount),
     }

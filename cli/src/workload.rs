@@ -41,10 +41,7 @@ pub struct WorkloadArgs {
 /// Runs `rollup workload`.
 pub fn run(args: WorkloadArgs) -> Result<()> {
     if !(0.0..=1.0).contains(&args.withdrawal_share) {
-        bail!(
-            "--withdrawal-share must be between 0 and 1, got {}",
-            args.withdrawal_share
-        );
+        bail!("--withdrawal-share must be between 0 and 1, got {}", args.withdrawal_share);
     }
     if args.count > MAX_COUNT {
         bail!("at most {MAX_COUNT} transactions, got {}", args.count);
@@ -54,14 +51,9 @@ pub fn run(args: WorkloadArgs) -> Result<()> {
     keys.check_against(&state)?;
     let keys = keys.dense()?;
     let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
-    let mix = Mix {
-        withdrawal_share: args.withdrawal_share,
-    };
+    let mix = Mix { withdrawal_share: args.withdrawal_share };
     let txs = ledger::workload::random_transactions(&state, &keys, args.count, mix, &mut rng)?;
-    let withdrawals = txs
-        .iter()
-        .filter(|tx| matches!(tx, Transaction::Withdrawal(_)))
-        .count();
+    let withdrawals = txs.iter().filter(|tx| matches!(tx, Transaction::Withdrawal(_))).count();
     let total = txs.len();
     TxFile::new(state.chain(), txs).write(&args.out)?;
     output::line(format_args!(

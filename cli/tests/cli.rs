@@ -12,12 +12,9 @@ use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
 
-const HASH_1_2: &str =
-    "7853200120776062878684798364095072458815029376092732009249414926327459813530";
-const ZERO_KEY_X: &str =
-    "16508917144752610602145963506823743115557101240265470506805505298395529637033";
-const ZERO_KEY_Y: &str =
-    "18631654747796370155722974221085383534170330422926471002342567715267253236113";
+const HASH_1_2: &str = "7853200120776062878684798364095072458815029376092732009249414926327459813530";
+const ZERO_KEY_X: &str = "16508917144752610602145963506823743115557101240265470506805505298395529637033";
+const ZERO_KEY_Y: &str = "18631654747796370155722974221085383534170330422926471002342567715267253236113";
 
 /// A fresh directory under the system temp dir, removed when dropped.
 struct TempDir(PathBuf);
@@ -25,11 +22,8 @@ struct TempDir(PathBuf);
 impl TempDir {
     fn new(name: &str) -> Self {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "rollup-cli-test-{name}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
+        let unique =
+            format!("rollup-cli-test-{name}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let path = std::env::temp_dir().join(unique);
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create temp dir");
@@ -48,10 +42,7 @@ impl Drop for TempDir {
 }
 
 fn rollup<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollup"))
-        .args(args)
-        .output()
-        .expect("run the rollup binary")
+    Command::new(env!("CARGO_BIN_EXE_rollup")).args(args).output().expect("run the rollup binary")
 }
 
 fn stdout(output: &Output) -> String {
@@ -65,12 +56,7 @@ fn stderr(output: &Output) -> String {
 /// Runs the binary and expects success; returns stdout.
 fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
     let output = rollup(args);
-    assert!(
-        output.status.success(),
-        "rollup failed: {}\nstderr: {}",
-        output.status,
-        stderr(&output)
-    );
+    assert!(output.status.success(), "rollup failed: {}\nstderr: {}", output.status, stderr(&output));
     stdout(&output)
 }
 
@@ -78,21 +64,10 @@ fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
 fn fails<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (Output, String) {
     let output = rollup(args);
     let err = stderr(&output);
-    assert!(
-        !output.status.success(),
-        "rollup should have failed; stdout: {}",
-        stdout(&output)
-    );
+    assert!(!output.status.success(), "rollup should have failed; stdout: {}", stdout(&output));
     assert!(!err.contains("panicked"), "rollup panicked: {err}");
-    assert!(
-        err.starts_with("error: "),
-        "stderr must start with `error: `: {err:?}"
-    );
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
-        "one line of error: {err:?}"
-    );
+    assert!(err.starts_with("error: "), "stderr must start with `error: `: {err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line of error: {err:?}");
     (output, err)
 }
 
@@ -101,8 +76,8 @@ fn json(text: &str) -> Value {
 }
 
 fn read_state(path: &Path) -> State {
-    let file: StateFile = serde_json::from_str(&std::fs::read_to_string(path).expect("read state"))
-        .expect("parse state");
+    let file: StateFile =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read state")).expect("parse state");
     State::from_file(&file).expect("valid state")
 }
 
@@ -133,10 +108,7 @@ fn keygen_without_a_secret_is_random_and_consistent() {
     let b = json(&ok(&["keygen"]));
     assert_ne!(a["secret"], b["secret"]);
     let key = SecretKey::from_hex(a["secret"].as_str().unwrap()).unwrap();
-    assert_eq!(
-        a["public_key"],
-        serde_json::to_value(key.public_key()).unwrap()
-    );
+    assert_eq!(a["public_key"], serde_json::to_value(key.public_key()).unwrap());
 }
 
 #[test]
@@ -152,9 +124,7 @@ fn sign_output_verifies() {
     let key = SecretKey::from_hex(&secret).unwrap();
     let msg = parse_fr(msg).unwrap();
     assert!(key.public_key().verify(msg, &signature));
-    assert!(!key
-        .public_key()
-        .verify(msg + ledger::Fr::from(1u64), &signature));
+    assert!(!key.public_key().verify(msg + ledger::Fr::from(1u64), &signature));
     assert_eq!(signature, key.sign(msg));
 }
 
@@ -162,17 +132,7 @@ fn sign_output_verifies() {
 fn genesis_workload_apply_round_trip() {
     let dir = TempDir::new("round-trip");
     let out_dir = dir.path("genesis");
-    let summary = ok(&[
-        "genesis",
-        "--accounts",
-        "4",
-        "--depth",
-        "8",
-        "--seed",
-        "3",
-        "--out",
-        p(&out_dir),
-    ]);
+    let summary = ok(&["genesis", "--accounts", "4", "--depth", "8", "--seed", "3", "--out", p(&out_dir)]);
     let state_path = out_dir.join("state.json");
     let keys_path = out_dir.join("keys.json");
 
@@ -188,10 +148,7 @@ fn genesis_workload_apply_round_trip() {
     .unwrap();
     let genesis = read_state(&state_path);
     assert_eq!(genesis.root(), expected.root());
-    assert!(
-        summary.contains(&fr_to_decimal(&expected.root())),
-        "summary names the root: {summary}"
-    );
+    assert!(summary.contains(&fr_to_decimal(&expected.root())), "summary names the root: {summary}");
     let keys_file = json(&std::fs::read_to_string(&keys_path).unwrap());
     assert_eq!(keys_file["version"], 1);
     for (i, key) in keys.iter().enumerate() {
@@ -218,38 +175,18 @@ fn genesis_workload_apply_round_trip() {
     assert_eq!(txs_file["chain_id"], 1);
     assert_eq!(txs_file["transactions"].as_array().unwrap().len(), 5);
 
-    let txs = ledger::workload::random_transactions(
-        &expected,
-        &keys,
-        5,
-        Mix::default(),
-        &mut ChaCha20Rng::seed_from_u64(9),
-    )
-    .unwrap();
-    assert_eq!(
-        txs_file["transactions"],
-        serde_json::to_value(&txs).unwrap()
-    );
+    let txs =
+        ledger::workload::random_transactions(&expected, &keys, 5, Mix::default(), &mut ChaCha20Rng::seed_from_u64(9))
+            .unwrap();
+    assert_eq!(txs_file["transactions"], serde_json::to_value(&txs).unwrap());
     let batch = expected.apply_batch(&txs, txs.len()).unwrap();
 
     let new_state = dir.path("new_state.json");
-    let out = json(&ok(&[
-        "apply",
-        "--state",
-        p(&state_path),
-        "--txs",
-        p(&txs_path),
-        "--out",
-        p(&new_state),
-        "--json",
-    ]));
+    let out = json(&ok(&["apply", "--state", p(&state_path), "--txs", p(&txs_path), "--out", p(&new_state), "--json"]));
     assert_eq!(out["transactions"], 5);
     assert_eq!(out["old_root"], fr_to_decimal(&genesis.root()).as_str());
     assert_eq!(out["new_root"], fr_to_decimal(&expected.root()).as_str());
-    assert_eq!(
-        out["commitment"],
-        fr_to_decimal(&batch.commitment()).as_str()
-    );
+    assert_eq!(out["commitment"], fr_to_decimal(&batch.commitment()).as_str());
     assert_eq!(read_state(&new_state).root(), expected.root());
 
     // The plain output names the same root and commitment.
@@ -260,27 +197,14 @@ fn genesis_workload_apply_round_trip() {
     // Applying the same batch again fails (nonces moved on), naming the position.
     let (output, err) = fails(&["apply", "--state", p(&new_state), "--txs", p(&txs_path)]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        err.contains("transaction 0") && err.contains("nonce"),
-        "{err}"
-    );
+    assert!(err.contains("transaction 0") && err.contains("nonce"), "{err}");
 }
 
 #[test]
 fn tx_commands_append_with_running_nonces() {
     let dir = TempDir::new("tx-append");
     let out_dir = dir.path("g");
-    ok(&[
-        "genesis",
-        "--accounts",
-        "3",
-        "--depth",
-        "4",
-        "--arity",
-        "2",
-        "--out",
-        p(&out_dir),
-    ]);
+    ok(&["genesis", "--accounts", "3", "--depth", "4", "--arity", "2", "--out", p(&out_dir)]);
     let state = out_dir.join("state.json");
     let keys = out_dir.join("keys.json");
     let txs = dir.path("txs.json");
@@ -316,10 +240,7 @@ fn tx_commands_append_with_running_nonces() {
         "--append",
         p(&txs),
     ]);
-    let secret = json(&std::fs::read_to_string(&keys).unwrap())["keys"][2]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let secret = json(&std::fs::read_to_string(&keys).unwrap())["keys"][2]["secret"].as_str().unwrap().to_string();
     ok(&[
         "tx",
         "withdraw",
@@ -338,47 +259,20 @@ fn tx_commands_append_with_running_nonces() {
     let list = file["transactions"].as_array().unwrap();
     assert_eq!(list.len(), 3);
     assert_eq!(list[0]["type"], "transfer");
-    assert_eq!(
-        list[1]["nonce"], 1,
-        "the second transfer of account 1 takes the next nonce"
-    );
+    assert_eq!(list[1]["nonce"], 1, "the second transfer of account 1 takes the next nonce");
     assert_eq!(list[2]["type"], "withdrawal");
 
     let new_state = dir.path("new.json");
-    ok(&[
-        "apply",
-        "--state",
-        p(&state),
-        "--txs",
-        p(&txs),
-        "--out",
-        p(&new_state),
-    ]);
+    ok(&["apply", "--state", p(&state), "--txs", p(&txs), "--out", p(&new_state)]);
     let after = read_state(&new_state);
-    let balance = |i: u32| {
-        after
-            .account(ledger::AccountIndex::new(i))
-            .unwrap()
-            .balance
-            .units()
-    };
+    let balance = |i: u32| after.account(ledger::AccountIndex::new(i)).unwrap().balance.units();
     assert_eq!(balance(0), 1_000_000_020);
     assert_eq!(balance(1), 1_000_000_000 - 30);
     assert_eq!(balance(2), 1_000_000_000 + 10 - 5);
 
     // A key that is not the sender's is refused before signing.
-    let (_, err) = fails(&[
-        "tx",
-        "withdraw",
-        "--state",
-        p(&state),
-        "--secret",
-        &secret,
-        "--from",
-        "1",
-        "--amount",
-        "5",
-    ]);
+    let (_, err) =
+        fails(&["tx", "withdraw", "--state", p(&state), "--secret", &secret, "--from", "1", "--amount", "5"]);
     assert!(err.contains("does not match"), "{err}");
 }
 
@@ -386,17 +280,7 @@ fn tx_commands_append_with_running_nonces() {
 fn overdraft_is_refused_on_apply_and_nothing_is_written() {
     let dir = TempDir::new("overdraft");
     let out_dir = dir.path("g");
-    ok(&[
-        "genesis",
-        "--accounts",
-        "2",
-        "--depth",
-        "8",
-        "--balance",
-        "100",
-        "--out",
-        p(&out_dir),
-    ]);
+    ok(&["genesis", "--accounts", "2", "--depth", "8", "--balance", "100", "--out", p(&out_dir)]);
     let state = out_dir.join("state.json");
     let keys = out_dir.join("keys.json");
     let txs = dir.path("txs.json");
@@ -417,21 +301,10 @@ fn overdraft_is_refused_on_apply_and_nothing_is_written() {
         p(&txs),
     ]);
     let new_state = dir.path("new.json");
-    let (output, err) = fails(&[
-        "apply",
-        "--state",
-        p(&state),
-        "--txs",
-        p(&txs),
-        "--out",
-        p(&new_state),
-    ]);
+    let (output, err) = fails(&["apply", "--state", p(&state), "--txs", p(&txs), "--out", p(&new_state)]);
     assert_eq!(output.status.code(), Some(1));
     assert!(err.contains("insufficient balance"), "{err}");
-    assert!(
-        err.contains("transaction 0") && err.contains("\"type\":\"transfer\""),
-        "{err}"
-    );
+    assert!(err.contains("transaction 0") && err.contains("\"type\":\"transfer\""), "{err}");
     assert!(!new_state.exists(), "a failed batch writes nothing");
 }
 
@@ -441,17 +314,7 @@ fn transactions_for_another_chain_are_refused() {
     let a = dir.path("a");
     let b = dir.path("b");
     ok(&["genesis", "--accounts", "2", "--depth", "8", "--out", p(&a)]);
-    ok(&[
-        "genesis",
-        "--accounts",
-        "2",
-        "--depth",
-        "8",
-        "--chain-id",
-        "7",
-        "--out",
-        p(&b),
-    ]);
+    ok(&["genesis", "--accounts", "2", "--depth", "8", "--chain-id", "7", "--out", p(&b)]);
     let txs = dir.path("txs.json");
     ok(&[
         "workload",
@@ -464,13 +327,7 @@ fn transactions_for_another_chain_are_refused() {
         "--out",
         p(&txs),
     ]);
-    let (_, err) = fails(&[
-        "apply",
-        "--state",
-        p(&b.join("state.json")),
-        "--txs",
-        p(&txs),
-    ]);
+    let (_, err) = fails(&["apply", "--state", p(&b.join("state.json")), "--txs", p(&txs)]);
     assert!(err.contains("chain"), "{err}");
 }
 
@@ -488,86 +345,25 @@ fn garbage_inputs_fail_cleanly() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["keygen", "--secret", "zz"], "invalid --secret"),
         (vec!["keygen", "--secret", "abcd"], "32 bytes"),
-        (
-            vec!["sign", "--secret", "xyz", "--msg", "1"],
-            "invalid --secret",
-        ),
+        (vec!["sign", "--secret", "xyz", "--msg", "1"], "invalid --secret"),
         (vec!["hash", "poseidon", "one"], "not a field element"),
         (vec!["hash", "poseidon", "-1"], "not a field element"),
-        (
-            vec![
-                "hash", "poseidon", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
-                "13",
-            ],
-            "1 to 12",
-        ),
+        (vec!["hash", "poseidon", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"], "1 to 12"),
         (vec!["hash", "poseidon"], "required"),
+        (vec!["genesis", "--accounts", "4", "--depth", "33", "--out", p(&g)], "depth"),
+        (vec!["genesis", "--accounts", "4", "--depth", "7", "--out", p(&g)], "multiple of 2"),
+        (vec!["genesis", "--accounts", "4", "--arity", "3", "--out", p(&g)], "2 or 4"),
+        (vec!["genesis", "--accounts", "many", "--out", p(&g)], "invalid value"),
+        (vec!["apply", "--state", p(&missing), "--txs", p(&missing)], "cannot read state file"),
+        (vec!["apply", "--state", p(&garbled), "--txs", p(&missing)], "cannot read state file"),
+        (vec!["apply", "--state", p(&state), "--txs", p(&missing)], "cannot read transactions file"),
+        (vec!["apply", "--state", p(&state), "--txs", p(&garbled)], "cannot read transactions file"),
         (
-            vec![
-                "genesis",
-                "--accounts",
-                "4",
-                "--depth",
-                "33",
-                "--out",
-                p(&g),
-            ],
-            "depth",
-        ),
-        (
-            vec!["genesis", "--accounts", "4", "--depth", "7", "--out", p(&g)],
-            "multiple of 2",
-        ),
-        (
-            vec!["genesis", "--accounts", "4", "--arity", "3", "--out", p(&g)],
-            "2 or 4",
-        ),
-        (
-            vec!["genesis", "--accounts", "many", "--out", p(&g)],
-            "invalid value",
-        ),
-        (
-            vec!["apply", "--state", p(&missing), "--txs", p(&missing)],
-            "cannot read state file",
-        ),
-        (
-            vec!["apply", "--state", p(&garbled), "--txs", p(&missing)],
-            "cannot read state file",
-        ),
-        (
-            vec!["apply", "--state", p(&state), "--txs", p(&missing)],
-            "cannot read transactions file",
-        ),
-        (
-            vec!["apply", "--state", p(&state), "--txs", p(&garbled)],
-            "cannot read transactions file",
-        ),
-        (
-            vec![
-                "workload",
-                "--state",
-                p(&state),
-                "--keys",
-                p(&garbled),
-                "--count",
-                "1",
-                "--out",
-                p(&missing),
-            ],
+            vec!["workload", "--state", p(&state), "--keys", p(&garbled), "--count", "1", "--out", p(&missing)],
             "cannot read keys file",
         ),
         (
-            vec![
-                "workload",
-                "--state",
-                p(&state),
-                "--keys",
-                p(&missing),
-                "--count",
-                "1",
-                "--out",
-                p(&missing),
-            ],
+            vec!["workload", "--state", p(&state), "--keys", p(&missing), "--count", "1", "--out", p(&missing)],
             "cannot read keys file",
         ),
         (
@@ -587,20 +383,7 @@ fn garbage_inputs_fail_cleanly() {
             "withdrawal-share",
         ),
         (
-            vec![
-                "tx",
-                "transfer",
-                "--state",
-                p(&state),
-                "--secret",
-                "00",
-                "--from",
-                "0",
-                "--to",
-                "1",
-                "--amount",
-                "1",
-            ],
+            vec!["tx", "transfer", "--state", p(&state), "--secret", "00", "--from", "0", "--to", "1", "--amount", "1"],
             "invalid --secret",
         ),
         (
@@ -624,9 +407,6 @@ fn garbage_inputs_fail_cleanly() {
     ];
     for (args, needle) in cases {
         let (_, err) = fails(&args);
-        assert!(
-            err.contains(needle),
-            "{args:?}: expected {needle:?} in {err:?}"
-        );
+        assert!(err.contains(needle), "{args:?}: expected {needle:?} in {err:?}");
     }
 }

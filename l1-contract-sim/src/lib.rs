@@ -1,7 +1,35 @@
 //! # l1-contract-sim
 //!
-//! The simulated L1: slots, gas, calldata and blobs, finality, and the contracts of every design.
+//! A deterministic, simulated Ethereum L1 on which every scaling design's contracts run, metered with an
+//! EVM-calibrated gas schedule so that comparisons in gas and in time are meaningful.
 //!
-//! Status: Filled by the L1 issue (issue 4).
+//! - [`Chain`]: 12-second slots, one block per slot, ETH balances, EIP-1559 base fee, EIP-4844/7691 blobs and
+//!   their fee market, and Casper FFG finality after two epochs. Time only moves when the caller advances it.
+//! - [`Contract`]: the interface every L1 contract implements; [`Chain::transact`] runs one typed call in an
+//!   [`Env`] that meters gas, moves ETH and exposes the transaction's blobs, and returns a [`Receipt`] with an
+//!   itemised gas bill. A reverted call restores the contract and its balance movements and still pays gas.
+//! - [`Mempool`]: pending transactions included by priority fee as long as they fit.
+//! - [`gas`]: the one gas schedule (EIP-2028, EIP-7623, EIP-2929, EIP-1108, EIP-4844, yellow paper) and the
+//!   [`GasMeter`]; [`fees`]: `fake_exponential`, the blob base fee and the EIP-1559 base fee.
+//! - [`types`]: [`Address`] and [`Wei`]; [`error`]: [`ChainError`], why the chain refuses a transaction.
+//! - [`test_utils`]: a tiny vault contract for tests and examples.
+//!
+//! Nothing here reads a clock, an RNG or the file system: time and randomness are inputs.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod chain;
+pub mod error;
+pub mod fees;
+pub mod gas;
+pub mod test_utils;
+pub mod types;
+pub mod zk_rollup;
+
+pub use chain::{
+    BlockContext, BlockSummary, Chain, ChainConfig, Contract, Env, Mempool, Receipt, Revert, TxRequest, COINBASE,
+};
+pub use error::ChainError;
+pub use fees::BlobSchedule;
+pub use gas::GasMeter;
+pub use types::{Address, Wei, ETHER, GWEI};

@@ -173,7 +173,7 @@ pub fn matrices_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Matrix<Fr>>>
 }
 
 /// Everything `setup` produced.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Keys {
     /// Metadata.
     pub meta: KeyMeta,

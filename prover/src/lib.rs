@@ -17,6 +17,8 @@
 
 pub mod error;
 pub mod keys;
+pub mod operator;
+pub mod simulation;
 
 use std::time::Instant;
 

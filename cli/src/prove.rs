@@ -1,0 +1,153 @@
+//! `rollup prove`: apply a transactions file to a state as one batch and prove it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use clap::Args;
+use ledger::field::fr_to_decimal;
+use prover::{Keys, Prover};
+use serde::Serialize;
+
+use crate::apply::batch_error;
+use crate::files::{self, TxFile};
+use crate::output;
+use crate::progress::Spinner;
+use crate::zk::{self, BatchFile};
+
+/// Arguments of `rollup prove`.
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// Key directory written by `rollup setup`.
+    #[arg(long, value_name = "KEYDIR")]
+    keys: PathBuf,
+    /// The state file the batch starts from.
+    #[arg(long, value_name = "FILE")]
+    state: PathBuf,
+    /// The transactions file: at most the keys' batch size, applied all or nothing.
+    #[arg(long, value_name = "FILE")]
+    txs: PathBuf,
+    /// Directory to write proof.json, public.json, proof.bin, batch.json and the new
+    /// state.json to (created if missing). Nothing is written when anything fails.
+    #[arg(long, value_name = "OUTDIR")]
+    out: PathBuf,
+    /// Print the summary as one line of JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    transactions: usize,
+    slots: usize,
+    commitment: String,
+    old_root: String,
+    new_root: String,
+    witness_seconds: f64,
+    groth16_seconds: f64,
+    self_check_seconds: f64,
+    threads: usize,
+    out: String,
+}
+
+/// Runs `rollup prove`.
+pub fn run(args: ProveArgs) -> Result<()> {
+    let mut state = files::read_state(&args.state)?;
+    let file = TxFile::read(&args.txs, state.chain())?;
+    let txs = &file.transactions;
+
+    // The metadata first: a wrong key directory is refused before the large files load.
+    let keys_error = || zk::prover_error(format!("cannot read key directory {}", args.keys.display()));
+    let meta = prover::keys::read_meta(&args.keys).map_err(keys_error())?;
+    let shape = meta.shape;
+    if shape.tree != state.shape() || shape.chain_id != state.chain() {
+        bail!(
+            "the keys in {} are for {} but the state is a depth {} {}-ary tree on chain {}",
+            args.keys.display(),
+            zk::describe(&shape),
+            state.shape().depth(),
+            state.shape().arity().children(),
+            state.chain()
+        );
+    }
+    if txs.len() > shape.batch_size {
+        bail!(
+            "the keys in {} are for {}, the transactions file has {} transactions",
+            args.keys.display(),
+            zk::describe(&shape),
+            txs.len()
+        );
+    }
+    let keys = Keys::read(&args.keys).map_err(keys_error())?;
+
+    let record = state.apply_batch(txs, shape.batch_size).map_err(|err| batch_error(txs, err))?;
+    let mut rng = zk::os_rng()?;
+    let mut progress = Spinner::new();
+    let proof = Prover::new(keys)
+        .prove(&record, &mut rng, &mut progress)
+        .map_err(zk::prover_error("cannot prove the batch"))?;
+    drop(progress);
+
+    write_outputs(&args.out, &proof, &record, txs, &state)?;
+    let t = proof.timings;
+    let summary = Summary {
+        transactions: txs.len(),
+        slots: record.batch_size,
+        commitment: fr_to_decimal(&proof.commitment),
+        old_root: fr_to_decimal(&record.old_root),
+        new_root: fr_to_decimal(&record.new_root),
+        witness_seconds: zk::round(t.witness_seconds, 3),
+        groth16_seconds: zk::round(t.groth16_seconds, 3),
+        self_check_seconds: zk::round(t.self_check_seconds, 3),
+        threads: t.threads,
+        out: args.out.display().to_string(),
+    };
+    if args.json {
+        return output::json(&summary);
+    }
+    output::line(format_args!(
+        "proved {} transaction{} in {} slots ({})\ncommitment: {}\nold root:   {}\nnew root:   {}\n\
+         witness {:.2} s, groth16 {:.2} s, self-check {:.3} s, on {} thread{}\n\
+         wrote proof.json, public.json, proof.bin, batch.json and state.json to {}",
+        summary.transactions,
+        if summary.transactions == 1 { "" } else { "s" },
+        summary.slots,
+        zk::describe(&shape),
+        summary.commitment,
+        summary.old_root,
+        summary.new_root,
+        t.witness_seconds,
+        t.groth16_seconds,
+        t.self_check_seconds,
+        t.threads,
+        if t.threads == 1 { "" } else { "s" },
+        args.out.display()
+    ))
+}
+
+fn write_outputs(
+    dir: &Path,
+    proof: &prover::BatchProof,
+    record: &ledger::BatchRecord,
+    txs: &[ledger::Transaction],
+    state: &ledger::State,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        files::write_bytes(&path, bytes, false).with_context(|| format!("cannot write {}", path.display()))
+    };
+    write("proof.json", with_newline(verifier::snarkjs::proof_to_json(&proof.proof)).as_bytes())?;
+    write("public.json", with_newline(verifier::snarkjs::public_to_json(&[proof.commitment])).as_bytes())?;
+    write("proof.bin", &verifier::binary::proof_to_bytes(&proof.proof))?;
+    let batch_path = dir.join("batch.json");
+    files::write_json(&batch_path, &BatchFile::new(record, txs), false)
+        .with_context(|| format!("cannot write {}", batch_path.display()))?;
+    files::write_state(&dir.join("state.json"), state)
+}
+
+fn with_newline(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}

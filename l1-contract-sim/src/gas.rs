@@ -1,0 +1,267 @@
+//! The one gas schedule of the simulated L1, calibrated to the EVM (Prague/Osaka era), and an itemising gas
+//! meter.
+//!
+//! Every constant cites where it comes from; contracts charge these constants through
+//! [`Env::charge`](crate::Env::charge) rather than inventing their own. What is simplified:
+//! - Refunds (e.g. [`SSTORE_CLEAR_REFUND`]) are listed but never applied: the chain charges no refunds.
+//! - Memory expansion, stack operations and the 2,300 gas call stipend are not metered; contracts charge the
+//!   storage, hashing, precompile, log and transfer costs that dominate their bills.
+
+/// Base cost of every transaction (yellow paper, G_transaction).
+pub const TX_BASE: u64 = 21_000;
+
+/// Calldata gas per zero byte (yellow paper G_txdatazero; EIP-2028).
+pub const CALLDATA_ZERO_BYTE: u64 = 4;
+
+/// Calldata gas per nonzero byte (EIP-2028, down from 68).
+pub const CALLDATA_NONZERO_BYTE: u64 = 16;
+
+/// Gas per calldata token under EIP-2028 pricing (EIP-7623 `STANDARD_TOKEN_COST`): a zero byte is one
+/// token, a nonzero byte four, so zero bytes cost 4 and nonzero bytes 16.
+pub const STANDARD_TOKEN_COST: u64 = 4;
+
+/// EIP-7623 (Prague) floor price per calldata token: a transaction pays at least
+/// `TX_BASE + 10 · tokens`, that is 10 gas per zero byte and 40 per nonzero byte, whatever its execution.
+/// Only data-heavy transactions (little execution for their calldata) reach the floor.
+pub const TOTAL_COST_FLOOR_PER_TOKEN: u64 = 10;
+
+/// Cold SLOAD: first read of a storage slot in a transaction (EIP-2929 `COLD_SLOAD_COST`).
+pub const SLOAD_COLD: u64 = 2_100;
+
+/// Warm SLOAD: a slot already touched in the transaction (EIP-2929 `WARM_STORAGE_READ_COST`).
+pub const SLOAD_WARM: u64 = 100;
+
+/// SSTORE of a cold slot from zero to nonzero: 20,000 (EIP-2200 `SSTORE_SET_GAS`) + 2,100 cold surcharge
+/// (EIP-2929).
+pub const SSTORE_SET: u64 = 22_100;
+
+/// SSTORE of a cold slot from nonzero to another value: 2,900 (EIP-2929 `SSTORE_RESET_GAS` − cold SLOAD)
+/// + 2,100 cold surcharge (EIP-2929).
+pub const SSTORE_RESET: u64 = 5_000;
+
+/// SSTORE of a slot already written warm in the transaction (EIP-2200 dirty slot, EIP-2929 warm read).
+pub const SSTORE_WARM: u64 = 100;
+
+/// Refund for clearing a storage slot to zero (EIP-3529 `SSTORE_CLEARS_SCHEDULE`). Listed for reference: the
+/// simulated chain applies no refunds.
+pub const SSTORE_CLEAR_REFUND: u64 = 4_800;
+
+/// First access to an account in a transaction, e.g. the target of a CALL (EIP-2929
+/// `COLD_ACCOUNT_ACCESS_COST`). Not included in [`CALL_VALUE_TRANSFER`]; charge it explicitly for accuracy.
+pub const COLD_ACCOUNT_ACCESS: u64 = 2_600;
+
+/// SHA-256 precompile (address 0x02) base cost (yellow paper, G_sha256).
+pub const SHA256_BASE: u64 = 60;
+
+/// SHA-256 precompile cost per 32-byte word of input (yellow paper, G_sha256word).
+pub const SHA256_PER_WORD: u64 = 12;
+
+/// KECCAK256 opcode base cost (yellow paper, G_keccak256).
+pub const KECCAK256_BASE: u64 = 30;
+
+/// KECCAK256 opcode cost per 32-byte word (yellow paper, G_keccak256word).
+pub const KECCAK256_PER_WORD: u64 = 6;
+
+/// LOGn base cost (yellow paper, G_log).
+pub const LOG_BASE: u64 = 375;
+
+/// LOGn cost per topic (yellow paper, G_logtopic).
+pub const LOG_TOPIC: u64 = 375;
+
+/// LOGn cost per byte of data (yellow paper, G_logdata).
+pub const LOG_DATA_BYTE: u64 = 8;
+
+/// BN254 point addition precompile 0x06 (EIP-1108, down from 500).
+pub const EC_ADD: u64 = 150;
+
+/// BN254 scalar multiplication precompile 0x07 (EIP-1108, down from 40,000).
+pub const EC_MUL: u64 = 6_000;
+
+/// BN254 pairing check precompile 0x08, base cost (EIP-1108, down from 100,000).
+pub const PAIRING_BASE: u64 = 45_000;
+
+/// BN254 pairing check precompile 0x08, cost per pair (EIP-1108, down from 80,000).
+pub const PAIRING_PER_PAIR: u64 = 34_000;
+
+/// KZG point-evaluation precompile 0x0A (EIP-4844 `POINT_EVALUATION_PRECOMPILE_GAS`).
+pub const POINT_EVALUATION: u64 = 50_000;
+
+/// BLOBHASH opcode (EIP-4844 `HASH_OPCODE_GAS`).
+pub const BLOBHASH: u64 = 3;
+
+/// Surcharge of a CALL that transfers nonzero value (yellow paper, G_callvalue).
+pub const CALL_VALUE_TRANSFER: u64 = 9_000;
+
+/// Surcharge of a value-transferring CALL to an account that does not exist yet (yellow paper,
+/// G_newaccount).
+pub const NEW_ACCOUNT: u64 = 25_000;
+
+/// Number of 32-byte words covering `len` bytes (rounded up).
+pub fn words(len: usize) -> u64 {
+    (len as u64).div_ceil(32)
+}
+
+/// EIP-7623 calldata tokens: one per zero byte, four per nonzero byte.
+pub fn calldata_tokens(calldata: &[u8]) -> u64 {
+    calldata.iter().map(|&b| if b == 0 { 1 } else { 4 }).sum()
+}
+
+/// Calldata part of the intrinsic gas: 4 per zero byte, 16 per nonzero byte (EIP-2028).
+pub fn calldata_gas(calldata: &[u8]) -> u64 {
+    STANDARD_TOKEN_COST * calldata_tokens(calldata)
+}
+
+/// Intrinsic gas of a call transaction: [`TX_BASE`] + [`calldata_gas`] (no access list, no contract
+/// creation).
+pub fn intrinsic_gas(calldata: &[u8]) -> u64 {
+    TX_BASE + calldata_gas(calldata)
+}
+
+/// EIP-7623 floor: `TX_BASE + TOTAL_COST_FLOOR_PER_TOKEN · tokens`.
+pub fn floor_gas(calldata: &[u8]) -> u64 {
+    TX_BASE + TOTAL_COST_FLOOR_PER_TOKEN * calldata_tokens(calldata)
+}
+
+/// Gas a transaction uses (EIP-7623): `max(intrinsic + execution, floor)`.
+pub fn tx_gas_used(calldata: &[u8], execution: u64) -> u64 {
+    intrinsic_gas(calldata).saturating_add(execution).max(floor_gas(calldata))
+}
+
+/// SHA-256 precompile (0x02) on `len` bytes: `60 + 12 · words` (yellow paper).
+pub fn sha256_gas(len: usize) -> u64 {
+    SHA256_BASE + SHA256_PER_WORD * words(len)
+}
+
+/// KECCAK256 on `len` bytes: `30 + 6 · words` (yellow paper).
+pub fn keccak256_gas(len: usize) -> u64 {
+    KECCAK256_BASE + KECCAK256_PER_WORD * words(len)
+}
+
+/// An event (LOGn) with `topics` topics and `data_len` bytes of data: `375 + 375 · topics + 8 · bytes`
+/// (yellow paper).
+pub fn log_gas(topics: usize, data_len: usize) -> u64 {
+    LOG_BASE + LOG_TOPIC * topics as u64 + LOG_DATA_BYTE * data_len as u64
+}
+
+/// BN254 pairing check of `pairs` pairs: `45,000 + 34,000 · pairs` (EIP-1108).
+pub fn pairing_gas(pairs: usize) -> u64 {
+    PAIRING_BASE + PAIRING_PER_PAIR * pairs as u64
+}
+
+/// Precompile gas of a Groth16 verification with `public_inputs` public inputs: one pairing check of four
+/// pairs, and for the linear combination of the public inputs one ecMul and one ecAdd per input plus one
+/// ecAdd for the constant term. That is `181,150 + 6,150 · n` (xn--2-umb.com/22/groth16-tweaks); calldata,
+/// storage and Solidity overhead come on top (snarkjs' verifier measures about 207k + 7.16k per input).
+pub fn groth16_verify_gas(public_inputs: usize) -> u64 {
+    let n = public_inputs as u64;
+    pairing_gas(4) + n * (EC_MUL + EC_ADD) + EC_ADD
+}
+
+/// Counts gas and keeps an itemised bill, so reports can say where the gas went. Charges with the same label
+/// are summed into one line, in the order labels first appear.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GasMeter {
+    used: u64,
+    items: Vec<(&'static str, u64)>,
+}
+
+impl GasMeter {
+    /// An empty meter.
+    pub fn new() -> GasMeter {
+        GasMeter::default()
+    }
+
+    /// Charges `gas` under `label` (saturating at `u64::MAX`).
+    pub fn charge(&mut self, label: &'static str, gas: u64) {
+        self.used = self.used.saturating_add(gas);
+        match self.items.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, g)) => *g = g.saturating_add(gas),
+            None => self.items.push((label, gas)),
+        }
+    }
+
+    /// Total gas charged so far.
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+
+    /// The bill: one `(label, gas)` line per label, in order of first charge.
+    pub fn items(&self) -> &[(&'static str, u64)] {
+        &self.items
+    }
+
+    /// Consumes the meter, returning its bill.
+    pub fn into_items(self) -> Vec<(&'static str, u64)> {
+        self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calldata_costs_16_per_nonzero_and_4_per_zero_byte() {
+        assert_eq!(intrinsic_gas(&[]), 21_000);
+        assert_eq!(intrinsic_gas(&[0]), 21_004);
+        assert_eq!(intrinsic_gas(&[7]), 21_016);
+        assert_eq!(intrinsic_gas(&[0, 1, 0, 2]), 21_000 + 4 + 16 + 4 + 16);
+        assert_eq!(calldata_tokens(&[0, 1, 0, 2]), 1 + 4 + 1 + 4);
+        assert_eq!(calldata_gas(&[0xff; 100]), 1_600);
+        // EIP-7623 floor: 10 per zero byte, 40 per nonzero byte.
+        assert_eq!(floor_gas(&[0, 1]), 21_000 + 10 + 40);
+    }
+
+    #[test]
+    fn eip7623_floor_applies_to_data_heavy_transactions_only() {
+        // 10 kB of nonzero data and little execution: floor 21,000 + 400,000 beats 21,000 + 160,000 + 5,000.
+        let data = vec![0xab; 10_000];
+        assert_eq!(intrinsic_gas(&data), 181_000);
+        assert_eq!(floor_gas(&data), 421_000);
+        assert_eq!(tx_gas_used(&data, 5_000), 421_000);
+        // 1 kB of data and 500k of execution (e.g. a proof verification): the floor (61,000) is irrelevant.
+        let data = vec![0xab; 1_000];
+        assert_eq!(tx_gas_used(&data, 500_000), 21_000 + 16_000 + 500_000);
+        // Break-even: execution = 6 gas per token.
+        let data = vec![0u8; 1_000];
+        assert_eq!(tx_gas_used(&data, 6_000), floor_gas(&data));
+        assert_eq!(tx_gas_used(&data, 6_001), floor_gas(&data) + 1);
+    }
+
+    #[test]
+    fn groth16_verification_is_181150_plus_6150_per_input() {
+        assert_eq!(groth16_verify_gas(1), 187_300);
+        for n in 0..20 {
+            assert_eq!(groth16_verify_gas(n), 181_150 + 6_150 * n as u64);
+        }
+        assert_eq!(pairing_gas(4), 181_000);
+    }
+
+    #[test]
+    fn hashing_and_logs_are_priced_per_word() {
+        assert_eq!(sha256_gas(0), 60);
+        assert_eq!(sha256_gas(1), 72);
+        assert_eq!(sha256_gas(32), 72);
+        assert_eq!(sha256_gas(33), 84);
+        assert_eq!(sha256_gas(64), 84);
+        assert_eq!(sha256_gas(160), 60 + 12 * 5);
+        assert_eq!(keccak256_gas(64), 42);
+        assert_eq!(keccak256_gas(65), 48);
+        assert_eq!(log_gas(0, 0), 375);
+        assert_eq!(log_gas(2, 32), 375 + 750 + 256);
+        assert_eq!(SSTORE_SET, 20_000 + SLOAD_COLD);
+        assert_eq!(SSTORE_RESET, 2_900 + SLOAD_COLD);
+    }
+
+    #[test]
+    fn meter_itemises_and_merges_labels() {
+        let mut m = GasMeter::new();
+        m.charge("sstore", SSTORE_SET);
+        m.charge("pairing", pairing_gas(4));
+        m.charge("sstore", SSTORE_RESET);
+        assert_eq!(m.used(), 22_100 + 181_000 + 5_000);
+        assert_eq!(m.items(), &[("sstore", 27_100), ("pairing", 181_000)]);
+        m.charge("huge", u64::MAX);
+        assert_eq!(m.used(), u64::MAX);
+    }
+}

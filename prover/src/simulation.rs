@@ -1,0 +1,519 @@
+//! End-to-end zk-rollup scenarios on the simulated L1: users deposit, transact and
+//! withdraw; the operator proves batches for real and the contract verifies them;
+//! and the exodus scenario, where the operator stops serving users and every one of
+//! them still gets out. Every figure in a report comes from running the scenario.
+
+use ark_std::rand::{CryptoRng, RngCore};
+use circuits::BatchShape;
+use l1_contract_sim::zk_rollup::{DataMode, ZkCall, ZkEvent, ZkRollup, ZkRollupParams};
+use l1_contract_sim::{Address, Chain, ChainConfig, Wei, ETHER};
+use ledger::tx::PublicDataSlot;
+use ledger::workload::{random_transactions, Mix};
+use ledger::{AccountIndex, Arity, ChainId, SecretKey, State, Transaction, TreeShape};
+use serde::{Deserialize, Serialize};
+
+use crate::operator::{send, CommittedBatch, Operator};
+use crate::{setup, Progress, Prover, ProverError, Result, SetupKind};
+
+/// What to simulate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZkScenario {
+    /// Users, each with an L1 address and an L2 account.
+    pub accounts: u32,
+    /// L2 transactions (transfers and withdrawals) after the deposits.
+    pub txs: usize,
+    /// Slots per batch.
+    pub batch_size: usize,
+    /// Account-tree depth in bits.
+    pub depth: u32,
+    /// Account-tree arity.
+    pub arity: Arity,
+    /// Where public data goes.
+    pub mode: DataMode,
+    /// Seed for keys, workload and the (insecure, development) setup.
+    pub seed: u64,
+    /// Share of withdrawals among the L2 transactions.
+    pub withdrawal_share: f64,
+    /// Seconds between two L2 transactions arriving.
+    pub seconds_between_txs: u64,
+    /// Wei each user deposits.
+    pub deposit_wei: Wei,
+}
+
+impl Default for ZkScenario {
+    fn default() -> Self {
+        ZkScenario {
+            accounts: 4,
+            txs: 8,
+            batch_size: 4,
+            depth: 8,
+            arity: Arity::Quaternary,
+            mode: DataMode::Calldata,
+            seed: 1,
+            withdrawal_share: 0.25,
+            seconds_between_txs: 1,
+            deposit_wei: ETHER,
+        }
+    }
+}
+
+impl ZkScenario {
+    /// The circuit shape the scenario proves.
+    pub fn shape(&self) -> Result<BatchShape> {
+        let tree = TreeShape::new(self.depth, self.arity).map_err(|e| ProverError::Operator(e.to_string()))?;
+        Ok(BatchShape::new(tree, self.batch_size, ChainId::DEFAULT)?)
+    }
+}
+
+/// Median and maximum of a list of durations, in seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Median.
+    pub median: f64,
+    /// Maximum.
+    pub max: f64,
+}
+
+impl Spread {
+    /// The spread of `values` (zeros when empty).
+    pub fn of(values: &[f64]) -> Self {
+        if values.is_empty() {
+            return Spread::default();
+        }
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let mid = v.len() / 2;
+        let median = if v.len() % 2 == 0 { (v[mid - 1] + v[mid]) / 2.0 } else { v[mid] };
+        Spread { median, max: v[v.len() - 1] }
+    }
+}
+
+/// What a zk scenario measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZkReport {
+    /// The scenario.
+    pub scenario: ZkScenario,
+    /// Constraints of the batch circuit.
+    pub constraints: usize,
+    /// Setup seconds (0 when keys were given).
+    pub setup_seconds: f64,
+    /// Batches committed.
+    pub batches: usize,
+    /// L2 transactions in them (deposits, transfers, withdrawals; padding excluded).
+    pub txs: usize,
+    /// Deposits processed.
+    pub deposits: usize,
+    /// Withdrawals processed.
+    pub withdrawals: usize,
+    /// Seconds spent proving, all batches.
+    pub prove_seconds: f64,
+    /// Seconds per batch (median and max).
+    pub prove_seconds_per_batch: Spread,
+    /// Threads the prover used.
+    pub threads: usize,
+    /// L1 gas of every commit transaction.
+    pub l1_gas_total: u64,
+    /// `l1_gas_total` per L2 transaction.
+    pub l1_gas_per_tx: f64,
+    /// Mean L1 gas of a deposit transaction.
+    pub deposit_gas: f64,
+    /// Mean L1 gas of a withdraw transaction.
+    pub withdraw_gas: f64,
+    /// From acceptance by the operator to inclusion of the batch on L1.
+    pub inclusion_seconds: Spread,
+    /// From acceptance to L1 finality of the batch (what "final" means for a zk rollup).
+    pub finality_seconds: Spread,
+    /// From a withdrawal's acceptance to its ETH arriving on L1.
+    pub withdrawal_latency_seconds: Spread,
+    /// Wei funded at genesis, and wei accounted for at the end (balances, contract, fees).
+    pub eth_funded: Wei,
+    /// Sum of every L1 balance plus burned fees at the end.
+    pub eth_accounted: Wei,
+    /// The contract's wei equals the L2 balances plus unclaimed withdrawals, exactly.
+    pub contract_backs_l2: bool,
+    /// The final L2 root, as the contract holds it.
+    pub final_root: String,
+}
+
+fn user_address(i: u32) -> Address {
+    Address::from_label(&format!("user-{i}"))
+}
+
+/// The world of a scenario: chain, contract, operator, users.
+struct World {
+    chain: Chain,
+    contract: ZkRollup,
+    operator: Operator,
+    keys: Vec<SecretKey>,
+    funded: Wei,
+    committed: Vec<CommittedBatch>,
+    deposit_gas: Vec<u64>,
+    /// Withdraw calls: (latency from acceptance, gas).
+    withdrawals_paid: Vec<(f64, u64)>,
+}
+
+fn build_world<R: RngCore + CryptoRng>(s: &ZkScenario, prover: Prover, rng: &mut R) -> Result<World> {
+    let shape = prover.shape();
+    let mut chain = Chain::new(ChainConfig::default());
+    let params = ZkRollupParams::new(shape.tree, shape.batch_size, shape.chain_id);
+    let mut contract = ZkRollup::new(Address::from_label("zk-rollup"), params, prover.keys().pk.vk.clone());
+    let operator_address = Address::from_label("operator");
+    let mut funded = 0;
+    for who in std::iter::once(operator_address).chain((0..s.accounts).map(user_address)) {
+        chain.fund(who, 100 * ETHER);
+        funded += 100 * ETHER;
+    }
+    let keys: Vec<SecretKey> = (0..s.accounts).map(|_| SecretKey::random(rng)).collect();
+    let mut deposit_gas = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let call = ZkCall::Deposit { to: None, public_key: key.public_key() };
+        let receipt = send(&mut chain, &mut contract, user_address(i as u32), s.deposit_wei, call)?;
+        if let Err(revert) = receipt.outcome {
+            return Err(ProverError::Operator(format!("a deposit was refused: {}", revert.0)));
+        }
+        deposit_gas.push(receipt.gas_used);
+    }
+    let operator = Operator::new(prover, operator_address, s.mode);
+    Ok(World {
+        chain,
+        contract,
+        operator,
+        keys,
+        funded,
+        committed: Vec::new(),
+        deposit_gas,
+        withdrawals_paid: Vec::new(),
+    })
+}
+
+fn make_prover<R: RngCore + CryptoRng>(
+    s: &ZkScenario,
+    prover: Option<Prover>,
+    rng: &mut R,
+    progress: &mut dyn Progress,
+) -> Result<(Prover, f64)> {
+    match prover {
+        Some(p) if p.shape() == s.shape()? => Ok((p, 0.0)),
+        Some(p) => Err(ProverError::ShapeMismatch {
+            expected: p.keys().meta.shape_hash.clone(),
+            got: "-".into(),
+            detail: format!("the scenario needs {:?}, the keys prove {:?}", s.shape()?, p.shape()),
+        }),
+        None => {
+            let keys = setup(s.shape()?, SetupKind::InsecureSeeded(s.seed), rng, progress)?;
+            let seconds = keys.meta.setup_seconds;
+            Ok((Prover::new(keys), seconds))
+        }
+    }
+}
+
+/// Runs the zk scenario: deposits, L2 transactions, batches proved and verified,
+/// withdrawals paid, until every batch is final. `prover`: keys to reuse (their
+/// shape must match), or `None` for a seeded development setup.
+pub fn run_zk<R: RngCore + CryptoRng>(
+    s: &ZkScenario,
+    prover: Option<Prover>,
+    rng: &mut R,
+    progress: &mut dyn Progress,
+) -> Result<ZkReport> {
+    let (prover, setup_seconds) = make_prover(s, prover, rng, progress)?;
+    let constraints = prover.keys().meta.size.constraints;
+    let mut w = build_world(s, prover, rng)?;
+
+    // Deposits first: the operator batches the queue.
+    while let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
+        w.committed.push(batch);
+    }
+
+    // L2 transactions arrive one by one; a full mempool makes a batch.
+    let mix = Mix { withdrawal_share: s.withdrawal_share };
+    let txs = random_transactions(w.operator.pending_state(), &w.keys, s.txs, mix, rng)
+        .map_err(|e| ProverError::Operator(e.to_string()))?;
+    for tx in txs {
+        let arrival = w.chain.now() + s.seconds_between_txs;
+        w.chain.advance_to_timestamp(arrival);
+        w.operator.accept(tx, w.chain.now()).map_err(|e| ProverError::Operator(e.to_string()))?;
+        if w.operator.mempool_len() >= s.batch_size {
+            if let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
+                withdraw_for(&mut w, &batch)?;
+                w.committed.push(batch);
+            }
+        }
+    }
+    while let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
+        withdraw_for(&mut w, &batch)?;
+        w.committed.push(batch);
+    }
+    report(s, w, constraints, setup_seconds)
+}
+
+/// Withdrawal latencies, recorded as the owners claim right after the batch lands.
+fn withdraw_for(w: &mut World, batch: &CommittedBatch) -> Result<()> {
+    for accepted in &batch.txs {
+        if let Transaction::Withdrawal(wd) = accepted.tx {
+            let owner = w
+                .contract
+                .owner(wd.from)
+                .ok_or_else(|| ProverError::Operator("a withdrawal from an unowned account".into()))?;
+            if w.contract.claimable(owner) == 0 {
+                continue; // claimed together with an earlier withdrawal of the same batch
+            }
+            let receipt = send(&mut w.chain, &mut w.contract, owner, 0, ZkCall::Withdraw)?;
+            if let Err(revert) = &receipt.outcome {
+                return Err(ProverError::Operator(format!("a withdrawal was refused: {}", revert.0)));
+            }
+            w.withdrawals_paid.push((receipt.timestamp.saturating_sub(accepted.accepted_at) as f64, receipt.gas_used));
+        }
+    }
+    Ok(())
+}
+
+fn report(s: &ZkScenario, mut w: World, constraints: usize, setup_seconds: f64) -> Result<ZkReport> {
+    let last_final = w.committed.iter().map(|b| b.final_at).max().unwrap_or(0);
+    w.chain.advance_to_timestamp(last_final);
+    let withdrawals_paid = std::mem::take(&mut w.withdrawals_paid);
+    let mut inclusion = Vec::new();
+    let mut finality = Vec::new();
+    let (mut txs, mut deposits, mut withdrawals) = (0, 0, 0);
+    let mut prove = Vec::new();
+    let mut gas_total = 0;
+    for batch in &w.committed {
+        prove.push(batch.proof.timings.total_seconds());
+        gas_total += batch.receipt.gas_used;
+        for a in &batch.txs {
+            txs += 1;
+            match a.tx {
+                Transaction::Deposit(_) => deposits += 1,
+                Transaction::Withdrawal(_) => withdrawals += 1,
+                Transaction::Transfer(_) => {}
+            }
+            inclusion.push(batch.receipt.timestamp.saturating_sub(a.accepted_at) as f64);
+            finality.push(batch.final_at.saturating_sub(a.accepted_at) as f64);
+        }
+    }
+    let accounted = w.chain.total_supply_tracked();
+    let l2_wei: Wei = w.operator.state().total_balance() * w.contract.params().wei_per_unit;
+    let unclaimed: Wei = (0..s.accounts).map(|i| w.contract.claimable(user_address(i))).sum();
+    let pending: Wei = w
+        .contract
+        .pending_deposits()
+        .iter()
+        .map(|q| u128::from(q.deposit.amount.units()) * w.contract.params().wei_per_unit)
+        .sum();
+    let contract_backs_l2 = w.chain.balance(w.contract_address()) == l2_wei + unclaimed + pending;
+    let mean = |v: &[u64]| if v.is_empty() { 0.0 } else { v.iter().sum::<u64>() as f64 / v.len() as f64 };
+    let withdraw_gas: Vec<u64> = withdrawals_paid.iter().map(|(_, g)| *g).collect();
+    let latencies: Vec<f64> = withdrawals_paid.iter().map(|(l, _)| *l).collect();
+    Ok(ZkReport {
+        scenario: s.clone(),
+        constraints,
+        setup_seconds,
+        batches: w.committed.len(),
+        txs,
+        deposits,
+        withdrawals,
+        prove_seconds: prove.iter().sum(),
+        prove_seconds_per_batch: Spread::of(&prove),
+        threads: rayon::current_num_threads(),
+        l1_gas_total: gas_total,
+        l1_gas_per_tx: if txs == 0 { 0.0 } else { gas_total as f64 / txs as f64 },
+        deposit_gas: mean(&w.deposit_gas),
+        withdraw_gas: mean(&withdraw_gas),
+        inclusion_seconds: Spread::of(&inclusion),
+        finality_seconds: Spread::of(&finality),
+        withdrawal_latency_seconds: Spread::of(&latencies),
+        eth_funded: w.funded,
+        eth_accounted: accounted,
+        contract_backs_l2,
+        final_root: ledger::field::fr_to_decimal(&w.contract.root()),
+    })
+}
+
+impl World {
+    fn contract_address(&self) -> Address {
+        use l1_contract_sim::Contract;
+        self.contract.address()
+    }
+}
+
+/// What the exodus scenario showed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExodusReport {
+    /// Users.
+    pub accounts: u32,
+    /// Batches verified before the operator went silent.
+    pub batches_before_censorship: usize,
+    /// Deposits the operator left in the queue.
+    pub censored_deposits: usize,
+    /// Seconds from the oldest censored deposit to exodus mode.
+    pub seconds_to_exodus: u64,
+    /// Accounts that exited with a Merkle proof of their balance.
+    pub exits: usize,
+    /// Deposits refunded from the queue.
+    pub refunds: usize,
+    /// Whether a second exit of the same account was refused.
+    pub double_exit_refused: bool,
+    /// Whether a batch after exodus was refused.
+    pub batch_after_exodus_refused: bool,
+    /// Mean L1 gas of one exit (a Poseidon Merkle proof checked on L1).
+    pub exit_gas: f64,
+    /// Wei the users got back through exits and refunds.
+    pub wei_returned: Wei,
+    /// Wei left in the contract at the end (0: everyone got out).
+    pub wei_left_in_contract: Wei,
+    /// The L2 state the users rebuilt from L1 data had the contract's root.
+    pub reconstructed_root_matches: bool,
+}
+
+/// Rebuilds the L2 state from what L1 holds: the public data of every verified batch
+/// and the keys of the queued deposits it processed.
+pub fn reconstruct(shape: &BatchShape, contract: &ZkRollup, public_data: &[Vec<u8>]) -> Result<State> {
+    let mut state = State::new(shape.tree, shape.chain_id);
+    let queue = contract.queued_deposits();
+    let mut next_deposit = 0usize;
+    for data in public_data {
+        for slot in PublicDataSlot::decode_all(data).map_err(|e| ProverError::Operator(e.to_string()))? {
+            let key = match slot {
+                PublicDataSlot::Deposit { .. } => {
+                    let queued = queue
+                        .get(next_deposit)
+                        .ok_or_else(|| ProverError::Operator("public data names a deposit L1 never queued".into()))?;
+                    next_deposit += 1;
+                    Some(queued.deposit.public_key)
+                }
+                _ => None,
+            };
+            state.replay(&slot, key).map_err(|e| ProverError::Operator(e.to_string()))?;
+        }
+    }
+    Ok(state)
+}
+
+/// The operator serves one round of deposits and transactions, then censors: it
+/// ignores new deposits and stops committing. After the priority deadline a user
+/// triggers exodus; every user rebuilds the state from L1 data and exits once; the
+/// censored deposits are refunded.
+pub fn run_exodus<R: RngCore + CryptoRng>(
+    s: &ZkScenario,
+    prover: Option<Prover>,
+    rng: &mut R,
+    progress: &mut dyn Progress,
+) -> Result<ExodusReport> {
+    let (prover, _) = make_prover(s, prover, rng, progress)?;
+    let shape = prover.shape();
+    let mut w = build_world(s, prover, rng)?;
+    while let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
+        w.committed.push(batch);
+    }
+    let mix = Mix { withdrawal_share: 0.0 };
+    let txs = random_transactions(w.operator.pending_state(), &w.keys, s.txs.min(s.batch_size), mix, rng)
+        .map_err(|e| ProverError::Operator(e.to_string()))?;
+    for tx in txs {
+        w.operator.accept(tx, w.chain.now()).map_err(|e| ProverError::Operator(e.to_string()))?;
+    }
+    if let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
+        w.committed.push(batch);
+    }
+    let batches_before = w.committed.len();
+
+    // The operator goes silent; users keep depositing, and nobody processes it.
+    let censored = s.accounts.min(2);
+    let first_censored_at = w.chain.now();
+    for i in 0..censored {
+        let key = w.keys[i as usize].public_key();
+        let call = ZkCall::Deposit { to: Some(AccountIndex::new(i)), public_key: key };
+        let value = w.contract.params().wei_per_unit * 1000;
+        send(&mut w.chain, &mut w.contract, user_address(i), value, call)?;
+    }
+    // Too early: refused.
+    let early = send(&mut w.chain, &mut w.contract, user_address(0), 0, ZkCall::ActivateExodus)?;
+    if early.outcome.is_ok() {
+        return Err(ProverError::Operator("exodus was allowed before the deadline".into()));
+    }
+    let deadline = first_censored_at + w.contract.params().priority_deadline_seconds + 1;
+    w.chain.advance_to_timestamp(deadline);
+    let activated = send(&mut w.chain, &mut w.contract, user_address(0), 0, ZkCall::ActivateExodus)?;
+    if let Err(revert) = activated.outcome {
+        return Err(ProverError::Operator(format!("exodus was refused after the deadline: {}", revert.0)));
+    }
+    let seconds_to_exodus = activated.timestamp - first_censored_at;
+
+    // A batch now is refused, even a valid-looking one.
+    let last = w.committed.last().cloned();
+    let batch_after_exodus_refused = match last {
+        Some(b) => {
+            let call = ZkCall::CommitBatch {
+                new_root: b.record.new_root,
+                public_data: b.record.public_data(),
+                proof: b.proof.proof,
+                mode: s.mode,
+            };
+            send(&mut w.chain, &mut w.contract, Address::from_label("operator"), 0, call)?.outcome.is_err()
+        }
+        None => true,
+    };
+
+    // Every user rebuilds the state from L1 data and exits.
+    let public_data: Vec<Vec<u8>> = w.committed.iter().map(|b| b.record.public_data()).collect();
+    let state = reconstruct(&shape, &w.contract, &public_data)?;
+    let reconstructed_root_matches = state.root() == w.contract.root();
+    let mut wei_returned: Wei = 0;
+    let mut exit_gas = Vec::new();
+    let mut exits = 0;
+    for i in 0..s.accounts {
+        let index = AccountIndex::new(i);
+        let Some(account) = state.account(index).copied() else { continue };
+        let proof = state.proof(index).map_err(|e| ProverError::Operator(e.to_string()))?;
+        let receipt = send(&mut w.chain, &mut w.contract, user_address(i), 0, ZkCall::Exit { index, account, proof })?;
+        match &receipt.outcome {
+            Ok(events) => {
+                wei_returned +=
+                    events.iter().map(|e| if let ZkEvent::Exited { amount, .. } = e { *amount } else { 0 }).sum::<Wei>()
+            }
+            Err(revert) => return Err(ProverError::Operator(format!("exit of account {i} refused: {}", revert.0))),
+        }
+        exit_gas.push(receipt.gas_used);
+        exits += 1;
+    }
+    let again = {
+        let index = AccountIndex::new(0);
+        let account = *state.account(index).ok_or_else(|| ProverError::Operator("account 0 is missing".into()))?;
+        let proof = state.proof(index).map_err(|e| ProverError::Operator(e.to_string()))?;
+        send(&mut w.chain, &mut w.contract, user_address(0), 0, ZkCall::Exit { index, account, proof })?
+    };
+    let double_exit_refused = again.outcome.is_err();
+    let mut refunds = 0;
+    let first_pending = w.contract.processed_deposits();
+    for position in first_pending..first_pending + w.contract.pending_deposits().len() {
+        let depositor = w.contract.queued_deposits()[position].depositor;
+        let receipt = send(&mut w.chain, &mut w.contract, depositor, 0, ZkCall::RefundDeposit { position })?;
+        if let Ok(events) = &receipt.outcome {
+            refunds += 1;
+            wei_returned += events
+                .iter()
+                .map(|e| if let ZkEvent::DepositRefunded { amount, .. } = e { *amount } else { 0 })
+                .sum::<Wei>();
+        }
+    }
+    let contract_address = w.contract_address();
+    Ok(ExodusReport {
+        accounts: s.accounts,
+        batches_before_censorship: batches_before,
+        censored_deposits: censored as usize,
+        seconds_to_exodus,
+        exits,
+        refunds,
+        double_exit_refused,
+        batch_after_exodus_refused,
+        exit_gas: if exit_gas.is_empty() { 0.0 } else { exit_gas.iter().sum::<u64>() as f64 / exit_gas.len() as f64 },
+        wei_returned,
+        wei_left_in_contract: w.chain.balance(contract_address),
+        reconstructed_root_matches,
+    })
+}
+
+/// A seed for the simulation's rng from a scenario seed.
+pub fn scenario_rng(seed: u64) -> rand_chacha::ChaCha20Rng {
+    use ark_std::rand::SeedableRng;
+    rand_chacha::ChaCha20Rng::seed_from_u64(seed)
+}
