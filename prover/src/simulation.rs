@@ -517,3 +517,81 @@ pub fn scenario_rng(seed: u64) -> rand_chacha::ChaCha20Rng {
     use ark_std::rand::SeedableRng;
     rand_chacha::ChaCha20Rng::seed_from_u64(seed)
 }
+
+/// The L1 cost of committing one batch of `batch_size` transfers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GasRow {
+    /// Slots in the batch (all transfers).
+    pub batch_size: usize,
+    /// Where the public data went.
+    pub mode: DataMode,
+    /// Bytes of calldata of the commit transaction.
+    pub calldata_bytes: usize,
+    /// Blobs it carried.
+    pub blobs: usize,
+    /// Gas of the commit transaction (base, calldata or its EIP-7623 floor, execution).
+    pub gas_used: u64,
+    /// `gas_used` per transfer.
+    pub gas_per_tx: f64,
+    /// Blob gas per transfer (priced separately, at the blob base fee).
+    pub blob_gas_per_tx: f64,
+    /// Where the gas went.
+    pub bill: Vec<(String, u64)>,
+}
+
+/// L1 gas per transfer for batches of each size, from real batches of signed transfers
+/// applied by the ledger (so the public data has the byte mix of real indices and
+/// amounts) and committed through the contract's own code. Large batches are not
+/// proved: [`l1_contract_sim::zk_rollup::CommitGasProbe`] runs the commit with the pairing
+/// check's gas charged but its outcome skipped.
+pub fn gas_table<R: RngCore + CryptoRng>(
+    depth: u32,
+    batch_sizes: &[usize],
+    mode: DataMode,
+    rng: &mut R,
+) -> Result<Vec<GasRow>> {
+    use l1_contract_sim::zk_rollup::CommitGasProbe;
+    use l1_contract_sim::TxRequest;
+    let tree = TreeShape::new(depth, Arity::Quaternary).map_err(|e| ProverError::Operator(e.to_string()))?;
+    let largest = batch_sizes.iter().copied().max().unwrap_or(1);
+    let accounts = (largest as u32).clamp(2, 1024);
+    let (state, keys) = ledger::workload::genesis(tree, ChainId::DEFAULT, accounts, ledger::Amount::new(1 << 40), rng)
+        .map_err(|e| ProverError::Operator(e.to_string()))?;
+    let mut rows = Vec::with_capacity(batch_sizes.len());
+    for &batch_size in batch_sizes {
+        let txs = random_transactions(&state, &keys, batch_size, Mix { withdrawal_share: 0.0 }, rng)
+            .map_err(|e| ProverError::Operator(e.to_string()))?;
+        let record = state.clone().apply_batch(&txs, batch_size).map_err(|e| ProverError::Operator(e.to_string()))?;
+        let params = ZkRollupParams::new(tree, batch_size, ChainId::DEFAULT);
+        let mut probe = CommitGasProbe(ZkRollup::new(Address::from_label("zk-rollup"), params, Default::default()));
+        let mut chain = Chain::new(ChainConfig::default());
+        let operator = Address::from_label("operator");
+        chain.fund(operator, 100 * ETHER);
+        let call = ZkCall::CommitBatch {
+            new_root: record.new_root,
+            public_data: record.public_data(),
+            proof: Default::default(),
+            mode,
+        };
+        let calldata = probe.0.calldata(&call);
+        let blobs = probe.0.blobs(&call);
+        let (calldata_bytes, blob_count) = (calldata.len(), blobs.len());
+        let request =
+            TxRequest { from: operator, value: 0, calldata, blobs, call, priority_fee: l1_contract_sim::GWEI };
+        let receipt = chain.transact(&mut probe, request).map_err(|e| ProverError::Operator(e.to_string()))?;
+        if let Err(revert) = &receipt.outcome {
+            return Err(ProverError::Operator(format!("the probe commit reverted: {}", revert.0)));
+        }
+        rows.push(GasRow {
+            batch_size,
+            mode,
+            calldata_bytes,
+            blobs: blob_count,
+            gas_used: receipt.gas_used,
+            gas_per_tx: receipt.gas_used as f64 / batch_size as f64,
+            blob_gas_per_tx: receipt.blob_gas as f64 / batch_size as f64,
+            bill: receipt.bill.iter().map(|(label, gas)| (label.to_string(), *gas)).collect(),
+        });
+    }
+    Ok(rows)
+}

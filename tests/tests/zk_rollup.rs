@@ -181,3 +181,23 @@ fn exodus_gets_every_user_out_exactly_once() {
     assert_eq!(report.wei_left_in_contract, 0, "everything deposited came back out");
     assert!(report.seconds_to_exodus > 14 * 24 * 3600);
 }
+
+#[test]
+fn l1_gas_per_transfer_at_batch_1024_in_calldata_is_at_most_450() {
+    let mut rng = ChaCha20Rng::seed_from_u64(17);
+    let sizes = [8, 64, 1024];
+    let calldata = prover::simulation::gas_table(32, &sizes, DataMode::Calldata, &mut rng).unwrap();
+    let blobs = prover::simulation::gas_table(32, &sizes, DataMode::Blobs, &mut rng).unwrap();
+    for row in calldata.iter().chain(&blobs) {
+        println!(
+            "batch {:>5} {:?}: {:.0} gas/tx, {:.0} blob gas/tx {:?}",
+            row.batch_size, row.mode, row.gas_per_tx, row.blob_gas_per_tx, row.bill
+        );
+        assert_eq!(row.bill.iter().map(|(_, g)| g).sum::<u64>(), row.gas_used, "the bill adds up");
+    }
+    assert!(calldata[2].gas_per_tx <= 450.0, "{}", calldata[2].gas_per_tx);
+    // Bigger batches amortise the proof: the cost per transfer falls.
+    assert!(calldata[0].gas_per_tx > calldata[1].gas_per_tx && calldata[1].gas_per_tx > calldata[2].gas_per_tx);
+    // Blobs move the public data out of calldata gas.
+    assert!(blobs[2].gas_per_tx < calldata[2].gas_per_tx && blobs[2].blob_gas_per_tx > 0.0);
+}
