@@ -1,9 +1,10 @@
-//! `rollup bench ...`: measurements of the prover.
+//! `rollup bench ...`: measurements of the prover, and the L1 gas of commits.
 
 use anyhow::{bail, Context as _, Result};
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
+use l1_contract_sim::zk_rollup::DataMode;
 use ledger::workload::Mix;
-use ledger::{Amount, BatchRecord, ChainId};
+use ledger::{Amount, Arity, BatchRecord, ChainId, TreeShape};
 use prover::{Progress as _, Prover, SetupKind};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
@@ -19,6 +20,52 @@ pub enum BenchCommand {
     /// Time proving from the matrices cached at setup against plain `Groth16::prove`,
     /// which synthesises the circuit and rebuilds its matrices for every proof.
     Prove(BenchProveArgs),
+    /// L1 gas per transfer of a batch commit, by batch size and data mode.
+    #[command(long_about = GAS_LONG_ABOUT)]
+    Gas(BenchGasArgs),
+}
+
+const GAS_LONG_ABOUT: &str = "L1 gas per transfer of a batch commit, by batch size and data mode.
+
+Each row commits a real batch of signed transfers, applied by the ledger (so the public \
+data has the byte mix of real indices and amounts), through the rollup contract's own \
+code on the simulated L1. Big batches are priced without proving: the commit runs with \
+the pairing check's gas charged but its outcome skipped, so no setup is needed. Blob gas \
+is priced separately from gas (at the blob base fee) and reported on its own.";
+
+/// Default batch sizes of `rollup bench gas`.
+const GAS_BATCH_SIZES: &str = "8,16,32,64,128,256,512,1024";
+
+/// Which data modes `rollup bench gas` prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GasDataArg {
+    /// Public data in the commit's calldata.
+    Calldata,
+    /// Public data in EIP-4844 blobs.
+    Blobs,
+    /// Both, row by row.
+    Both,
+}
+
+/// Arguments of `rollup bench gas`.
+#[derive(Debug, Args)]
+pub struct BenchGasArgs {
+    /// Account-tree depth in bits (4-ary tree): sets the width of an index in the
+    /// public data. An even number, 2 to 32.
+    #[arg(long, value_name = "D", default_value_t = 32)]
+    depth: u32,
+    /// Batch sizes to price, comma-separated (big batches are priced without proving).
+    #[arg(long, value_name = "B,B,...", value_delimiter = ',', default_value = GAS_BATCH_SIZES)]
+    batch_sizes: Vec<usize>,
+    /// Where the public data goes.
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = GasDataArg::Both)]
+    data: GasDataArg,
+    /// Seed of the accounts and transfers (both modes price the same batches).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// Print the rows as one line of JSON (a list).
+    #[arg(long)]
+    json: bool,
 }
 
 /// Arguments of `rollup bench prove`.
@@ -57,7 +104,71 @@ struct Report {
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Prove(args) => prove(args),
+        BenchCommand::Gas(args) => gas(args),
     }
+}
+
+fn gas(args: BenchGasArgs) -> Result<()> {
+    let tree = TreeShape::new(args.depth, Arity::Quaternary)?;
+    if args.batch_sizes.is_empty() {
+        bail!("--batch-sizes names no batch size");
+    }
+    if let Some(bad) = args.batch_sizes.iter().find(|&&b| b == 0 || b > zk::MAX_BATCH_SIZE) {
+        bail!("every batch size must be between 1 and {}, got {bad}", zk::MAX_BATCH_SIZE);
+    }
+    // gas_table funds one account per slot of the largest batch, 2 to 1,024.
+    let largest = args.batch_sizes.iter().copied().max().unwrap_or(1);
+    let accounts = largest.clamp(2, 1024) as u64;
+    if accounts > tree.capacity() {
+        bail!(
+            "a batch of {largest} needs {accounts} accounts, more than a depth-{} tree holds ({}): raise --depth",
+            args.depth,
+            tree.capacity()
+        );
+    }
+    let modes: &[DataMode] = match args.data {
+        GasDataArg::Calldata => &[DataMode::Calldata],
+        GasDataArg::Blobs => &[DataMode::Blobs],
+        GasDataArg::Both => &[DataMode::Calldata, DataMode::Blobs],
+    };
+    let mut rows = Vec::new();
+    for &mode in modes {
+        // The same seed for every mode: each mode prices the same batches.
+        let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
+        rows.extend(
+            prover::simulation::gas_table(args.depth, &args.batch_sizes, mode, &mut rng)
+                .map_err(zk::prover_error("cannot price the commits"))?,
+        );
+    }
+    // Rows by batch size, the modes of one size together.
+    rows.sort_by_key(|row| row.batch_size);
+    if args.json {
+        return output::json(&rows);
+    }
+    let mut text = format!(
+        "L1 gas of a batch commit per transfer, depth-{} 4-ary tree, seed {} (batches not proved: the pairing \
+         check's gas is charged)\n{:>10}  {:<8}  {:>14}  {:>5}  {:>10}  {:>15}  {:>11}",
+        args.depth,
+        args.seed,
+        "batch size",
+        "mode",
+        "calldata bytes",
+        "blobs",
+        "gas per tx",
+        "blob gas per tx",
+        "commit gas"
+    );
+    for row in &rows {
+        let mode = match row.mode {
+            DataMode::Calldata => "calldata",
+            DataMode::Blobs => "blobs",
+        };
+        text.push_str(&format!(
+            "\n{:>10}  {:<8}  {:>14}  {:>5}  {:>10.1}  {:>15.1}  {:>11}",
+            row.batch_size, mode, row.calldata_bytes, row.blobs, row.gas_per_tx, row.blob_gas_per_tx, row.gas_used
+        ));
+    }
+    output::line(text)
 }
 
 /// A seeded genesis and a full batch of seeded transactions for `shape`, applied.

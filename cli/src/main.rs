@@ -16,6 +16,7 @@ mod output;
 mod progress;
 mod prove;
 mod setup;
+mod simulate;
 mod tx;
 mod verify;
 mod workload;
@@ -29,7 +30,8 @@ use clap::{Parser, Subcommand};
 
 /// Command-line tool of the zk-rollup lab: hash, keys and signatures, genesis
 /// states, signed transactions and native batch application on the L2 ledger, and
-/// the zk rollup's Groth16 setup, proving and verification (verbs as in snarkjs).
+/// the zk rollup's Groth16 setup, proving and verification (verbs as in snarkjs), and
+/// the zk rollup end to end on a simulated L1.
 #[derive(Debug, Parser)]
 #[command(name = "rollup", version, propagate_version = true)]
 struct Cli {
@@ -69,7 +71,11 @@ enum Command {
     /// Benchmarks of the prover.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
-    /// The whole pipeline end to end: genesis, workload, setup, prove, verify.
+    /// Simulations on the simulated L1 (the zk rollup end to end, exodus).
+    #[command(subcommand)]
+    Simulate(simulate::SimulateCommand),
+    /// The zk rollup end to end on the simulated L1, in about a minute: deposits,
+    /// proved and L1-verified batches, withdrawals paid.
     Demo(demo::DemoArgs),
 }
 
@@ -87,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify(args) => verify::run(args),
         Command::Info(args) => info::run(args),
         Command::Bench(cmd) => bench::run(cmd),
+        Command::Simulate(cmd) => simulate::run(cmd),
         Command::Demo(args) => demo::run(args),
     }
 }

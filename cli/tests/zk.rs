@@ -1,6 +1,11 @@
 //! End-to-end tests of the zk commands of the `rollup` binary: setup, prove,
-//! verify, info and demo. Setups are the slow part (seconds each even with the
-//! optimised dependencies), so the whole pipeline shares two of them in one test.
+//! verify (ours and snarkjs'), info and demo. Setups are the slow part (seconds each
+//! even with the optimised dependencies), so the whole pipeline shares two of them in
+//! one test.
+//!
+//! The snarkjs check needs `node` and `npm`: the pinned snarkjs of the verifier crate is
+//! installed with `npm ci --prefix verifier/tests/snarkjs` on first use. Set
+//! `SKIP_SNARKJS=1` to skip it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -84,6 +89,49 @@ fn read(path: &Path) -> String {
 fn read_state(path: &Path) -> State {
     let file: StateFile = serde_json::from_str(&read(path)).expect("parse state");
     State::from_file(&file).expect("valid state")
+}
+
+/// The pinned snarkjs CLI of the verifier crate's tests (installed on first use), or
+/// `None` when `SKIP_SNARKJS=1`.
+fn snarkjs_cli() -> Option<PathBuf> {
+    if std::env::var("SKIP_SNARKJS").is_ok_and(|v| v == "1") {
+        eprintln!("SKIP_SNARKJS=1: snarkjs interoperability check skipped");
+        return None;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../verifier/tests/snarkjs");
+    let cli = dir.join("node_modules/snarkjs/build/cli.cjs");
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        if !cli.is_file() {
+            eprintln!("installing the pinned snarkjs: npm ci --prefix {}", dir.display());
+            let status = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir)
+                .status()
+                .expect("`npm` must be on PATH to install snarkjs for this test");
+            assert!(status.success(), "npm ci failed for {}", dir.display());
+        }
+    });
+    assert!(
+        cli.is_file(),
+        "snarkjs is not installed at {}: run `npm ci --prefix verifier/tests/snarkjs` from the workspace root \
+         (or set SKIP_SNARKJS=1 to skip this check)",
+        cli.display()
+    );
+    Some(cli)
+}
+
+/// `snarkjs groth16 verify vk public proof`: its exit status and stdout.
+fn snarkjs_verify(cli: &Path, vk: &Path, public: &Path, proof: &Path) -> (bool, String) {
+    let output = Command::new("node")
+        .arg(cli)
+        .args(["groth16", "verify"])
+        .args([vk, public, proof])
+        .output()
+        .expect("`node` must be on PATH for the snarkjs interoperability check");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    eprintln!("snarkjs: {text}{}", String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
 }
 
 #[derive(serde::Deserialize)]
@@ -182,6 +230,17 @@ fn setup_prove_verify_end_to_end() {
     let err = fails(&["verify", "--vk", vk, "--proof", &file("proof.json"), "--public", bad_public.to_str().unwrap()]);
     assert!(err.starts_with("error: proof rejected"), "{err}");
 
+    // snarkjs accepts our real batch proof with our vk.json and public.json, and
+    // rejects it against a changed public input.
+    if let Some(cli) = snarkjs_cli() {
+        let vk_path = dir.path("keys").join("vk.json");
+        let (accepted, text) =
+            snarkjs_verify(&cli, &vk_path, &out_dir.join("public.json"), &out_dir.join("proof.json"));
+        assert!(accepted && text.contains("OK"), "snarkjs rejected our batch proof: {text}");
+        let (accepted, text) = snarkjs_verify(&cli, &vk_path, &bad_public, &out_dir.join("proof.json"));
+        assert!(!accepted, "snarkjs accepted a changed public input: {text}");
+    }
+
     // One public-data byte flipped in batch.json: the recomputed commitment differs.
     let mut flipped = batch.clone();
     let mut data = hex::decode(batch["public_data"].as_str().unwrap()).unwrap();
@@ -269,25 +328,27 @@ fn info_json_matches_synthesis() {
     fails(&["info", "--depth", "7", "--batch-size", "2"]);
 }
 
-/// The demo on tiny arguments: a depth-4 4-ary tree, one transaction in a batch of one.
+/// The demo on tiny arguments: the zk rollup on the simulated L1 with a depth-4 4-ary
+/// tree, 2 users, batches of 2 (one of deposits, one of the 2 L2 transactions).
 #[test]
-fn demo_json_conserves_balance() {
-    let output = rollup(&["demo", "--depth", "4", "--batch-size", "1", "--txs", "1", "--accounts", "2", "--json"]);
+fn demo_json_runs_the_rollup_on_l1() {
+    let output = rollup(&["demo", "--depth", "4", "--batch-size", "2", "--txs", "2", "--accounts", "2", "--json"]);
     assert!(output.status.success(), "demo failed: {}", stderr(&output));
     assert!(stderr(&output).contains("INSECURE"), "the seeded setup is announced");
-    let report = json(&stdout(&output));
-    assert_eq!(report["conserved"], true);
-    assert_eq!(report["batches"], 1);
-    assert_eq!(report["transactions"], 1);
-    assert_eq!(report["depth"], 4);
+    let text = stdout(&output);
+    let report = json(&text);
+    assert_eq!(report["eth_conserved"], true);
+    assert_eq!(report["contract_backs_l2"], true);
+    assert_eq!(report["batches"], 2);
+    assert_eq!(report["deposits"], 2);
+    assert_eq!(report["txs"], 4);
+    assert_eq!(report["scenario"]["depth"], 4);
     assert_eq!(report["proof_bytes"], 128);
-    assert_eq!(report["proof_file_bytes"], verifier::binary::PROOF_LEN);
-    assert_eq!(report["prove_seconds"].as_array().unwrap().len(), 1);
-    assert_eq!(report["verify_milliseconds"].as_array().unwrap().len(), 1);
-    let before = report["total_before"].as_u64().unwrap();
-    let after = report["total_after"].as_u64().unwrap();
-    let withdrawn = report["withdrawn"].as_u64().unwrap();
-    assert_eq!(before, 2_000_000_000);
-    assert_eq!(before, after + withdrawn);
-    assert_ne!(report["old_root"], report["new_root"]);
+    assert!(report["setup_seconds"].as_f64().unwrap() > 0.0);
+    assert!(report["prove_seconds"].as_f64().unwrap() > 0.0);
+    assert!(report["wall_seconds"].as_f64().unwrap() > 0.0);
+    // Wei amounts exceed 2^64: compared exactly through the typed report.
+    let typed: prover::simulation::ZkReport = serde_json::from_str(text.trim()).expect("a ZkReport");
+    assert_eq!(typed.eth_funded, typed.eth_accounted);
+    assert!(typed.finality_seconds.median > 0.0);
 }

@@ -1,0 +1,125 @@
+//! End-to-end tests of `rollup simulate zk` and `rollup bench gas`. The scenarios
+//! share one small seeded setup (depth 4, batches of 2) through `--keys`, so each run
+//! costs only its proofs.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use prover::simulation::{ExodusReport, ZkReport};
+use serde_json::Value;
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("rollup-simulate-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    fn arg(&self, name: &str) -> String {
+        self.0.join(name).to_str().expect("utf-8 temp path").to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rollup<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rollup")).args(args).output().expect("run the rollup binary")
+}
+
+/// Runs the binary and expects success; returns stdout.
+fn ok<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> String {
+    let output = rollup(args);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "rollup {args:?} failed: {}\nstderr: {err}", output.status);
+    String::from_utf8(output.stdout).expect("utf-8 stdout")
+}
+
+/// Runs the binary and expects exit code 1 with one `error:` line; returns it.
+fn fails(args: &[&str]) -> String {
+    let output = rollup(args);
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "exit code 1 expected: {err}");
+    assert!(err.starts_with("error: ") && err.trim_end().lines().count() == 1, "one error line: {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// One setup, then the normal scenario (all withdrawals, so they are paid and timed),
+/// the exodus scenario, and the errors of a wrong shape or share.
+#[test]
+fn simulate_zk_normal_and_exodus_with_shared_keys() {
+    let dir = TempDir::new("zk");
+    let keys = dir.arg("keys");
+    ok(&["setup", "--depth", "4", "--batch-size", "2", "--seed", "7", "--out", &keys]);
+    let shape = ["--depth", "4", "--batch-size", "2", "--accounts", "2", "--txs", "2", "--keys", keys.as_str()];
+    let with_shape =
+        |args: &[&'static str]| -> Vec<String> { args.iter().copied().chain(shape).map(str::to_string).collect() };
+
+    // Normal: 2 deposits in one batch, then 2 withdrawals in another.
+    let text = ok(&with_shape(&["simulate", "zk", "--withdrawal-share", "1", "--json"]));
+    let report = json(&text);
+    for field in ["batches", "txs", "prove_seconds", "l1_gas_total", "l1_gas_per_tx"] {
+        assert!(report[field].is_number(), "{field} in {text}");
+    }
+    for field in ["finality_seconds", "withdrawal_latency_seconds"] {
+        assert!(report[field]["median"].is_number() && report[field]["max"].is_number(), "{field} in {text}");
+    }
+    assert_eq!(report["eth_conserved"], true);
+    let r: ZkReport = serde_json::from_str(text.trim()).expect("a ZkReport");
+    assert_eq!(r.eth_funded, r.eth_accounted, "ETH conserved, to the wei");
+    assert!(r.contract_backs_l2);
+    assert_eq!((r.batches, r.txs, r.deposits, r.withdrawals), (2, 4, 2, 2));
+    assert_eq!(r.setup_seconds, 0.0, "keys were given");
+    assert!(r.l1_gas_total > 0 && r.withdraw_gas > 0.0);
+    assert!(r.withdrawal_latency_seconds.median > 0.0);
+    assert!(r.finality_seconds.max >= r.finality_seconds.median && r.finality_seconds.median > 0.0);
+
+    // Exodus: every user exits once, nothing is left in the contract.
+    let text = ok(&with_shape(&["simulate", "zk", "--scenario", "exodus", "--json"]));
+    let e: ExodusReport = serde_json::from_str(text.trim()).expect("an ExodusReport");
+    assert_eq!(e.exits, 2, "every user exited: {text}");
+    assert_eq!(e.wei_left_in_contract, 0);
+    assert!(e.double_exit_refused && e.batch_after_exodus_refused && e.reconstructed_root_matches);
+    assert_eq!(json(&text)["everyone_out"], true);
+
+    // Keys of another shape, a share out of range: clear errors before any proving.
+    let err = fails(&["simulate", "zk", "--depth", "4", "--batch-size", "1", "--keys", &keys]);
+    assert!(err.contains("are for depth 4, 4-ary, 2 slots") && err.contains("1 slot"), "{err}");
+    let err = fails(&["simulate", "zk", "--withdrawal-share", "1.5"]);
+    assert!(err.contains("--withdrawal-share"), "{err}");
+    fails(&["simulate", "zk", "--keys", &dir.arg("missing")]);
+}
+
+#[test]
+fn bench_gas_per_tx_falls_with_batch_size() {
+    let text = ok(&["bench", "gas", "--depth", "8", "--batch-sizes", "8,16", "--json"]);
+    let rows = json(&text);
+    let rows = rows.as_array().expect("a list of rows");
+    assert_eq!(rows.len(), 4, "two sizes, both modes: {text}");
+    for mode in ["calldata", "blobs"] {
+        let per_tx: Vec<f64> =
+            rows.iter().filter(|r| r["mode"] == mode).map(|r| r["gas_per_tx"].as_f64().unwrap()).collect();
+        assert_eq!(per_tx.len(), 2);
+        assert!(per_tx[0] > per_tx[1], "{mode}: gas per tx falls from 8 to 16: {per_tx:?}");
+    }
+    let blobs = rows.iter().find(|r| r["mode"] == "blobs").unwrap();
+    assert_eq!(blobs["blobs"], 1);
+    assert!(blobs["blob_gas_per_tx"].as_f64().unwrap() > 0.0);
+
+    let text = ok(&["bench", "gas", "--depth", "8", "--batch-sizes", "8", "--data", "calldata"]);
+    assert!(text.contains("gas per tx") && text.contains("calldata"), "{text}");
+    let err = fails(&["bench", "gas", "--depth", "8", "--batch-sizes", "1024"]);
+    assert!(err.contains("raise --depth"), "{err}");
+}
