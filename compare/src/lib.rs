@@ -1,7 +1,33 @@
 //! # compare
 //!
-//! One workload through every design: metrics, reports and charts.
+//! One workload through every design: metrics, reports and charts; and the proof-cost study of the zk
+//! rollup.
 //!
-//! Status: Filled by the comparison issue (issue 6).
+//! - [`metrics`]: the [`Workload`] every design runs and the [`DesignMetrics`] each reports (soft
+//!   confirmation, inclusion, finality, withdrawal latency, L1 gas per transaction, the throughput ceiling
+//!   the L1 allows, capital locked, trust, worst case under attack).
+//! - [`runner`]: the [`Design`] trait and [`compare`], which runs designs on one workload into a
+//!   [`Comparison`].
+//! - [`designs`]: the designs: [`ZkDesign`] (real Groth16 proofs on the simulated L1); the optimistic
+//!   rollup, sidechain, channels and Plasma come later, each one `impl Design`.
+//! - [`study`]: [`proof_costs`], what a batch proof costs by tree depth and batch size (constraints, setup,
+//!   proving, verification, key sizes, L1 gas), measured where affordable and labelled estimates beyond.
+//! - [`report`]: aligned terminal tables, JSON, CSV and one self-contained HTML page with inline SVG charts.
+//!
+//! Randomness is seeded (the workload's or the study's seed) and progress goes to a [`prover::Progress`]
+//! sink; only wall-clock durations of setup, proving and verification are read from the machine.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod designs;
+pub mod error;
+pub mod metrics;
+pub mod report;
+pub mod runner;
+pub mod study;
+
+pub use designs::ZkDesign;
+pub use error::{CompareError, Result};
+pub use metrics::{throughput_ceiling_tps, DesignMetrics, SimRng, Spread, Workload};
+pub use runner::{compare, compare_on, Comparison, Design};
+pub use study::{proof_costs, ProofCostRow, StudyConfig};

@@ -1,0 +1,204 @@
+//! What every design is measured by, and the workload every design runs.
+//!
+//! The metrics follow the dimensions of the layer-2 literature (Gudgeon et al., "SoK: Layer-Two Blockchain
+//! Protocols", FC 2020; McCorry et al., "SoK: Validating Bridges", 2021; L2BEAT's risk view): time to soft
+//! confirmation, to L1 inclusion, to finality and to a withdrawal; L1 gas per transaction; what the L1 lets
+//! through at most; capital locked and for how long; whom users trust; the worst delay under attack.
+//!
+//! Every figure a [`DesignMetrics`] holds comes from running the design on the simulated L1 or is computed
+//! from the chain's parameters and such measured figures ([`throughput_ceiling_tps`]); none is typed in.
+
+use l1_contract_sim::fees::USABLE_BYTES_PER_BLOB;
+use l1_contract_sim::{ChainConfig, Wei};
+use rand_chacha::rand_core::SeedableRng;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CompareError, Result};
+
+/// The random-number generator every design is run with: seeded, so a comparison is reproducible.
+pub type SimRng = rand_chacha::ChaCha20Rng;
+
+/// One seeded workload, the same for every design: `accounts` users deposit, then `txs` L2 transactions
+/// (transfers, and withdrawals in the share `withdrawal_share`) arrive `seconds_between_txs` apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    /// Users, each with an L1 address and an L2 account.
+    pub accounts: u32,
+    /// L2 transactions after the deposits.
+    pub txs: usize,
+    /// Share of withdrawals among the L2 transactions (0 to 1).
+    pub withdrawal_share: f64,
+    /// Seconds between two L2 transactions arriving.
+    pub seconds_between_txs: u64,
+    /// Seed of keys, transactions and every design's randomness.
+    pub seed: u64,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload { accounts: 4, txs: 8, withdrawal_share: 0.25, seconds_between_txs: 1, seed: 1 }
+    }
+}
+
+impl Workload {
+    /// Refuses a workload no design can run.
+    pub fn validate(&self) -> Result<()> {
+        if self.accounts < 2 {
+            return Err(CompareError::Config(format!("a workload needs at least 2 accounts, got {}", self.accounts)));
+        }
+        if !(0.0..=1.0).contains(&self.withdrawal_share) {
+            return Err(CompareError::Config(format!(
+                "the withdrawal share must be between 0 and 1, got {}",
+                self.withdrawal_share
+            )));
+        }
+        Ok(())
+    }
+
+    /// A fresh generator from the workload's seed: [`crate::runner::compare`] gives every design one, so
+    /// each sees the same randomness whatever the order it runs in.
+    pub fn rng(&self) -> SimRng {
+        SimRng::seed_from_u64(self.seed)
+    }
+}
+
+/// Median and maximum of a list of durations, in seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Median.
+    pub median: f64,
+    /// Maximum.
+    pub max: f64,
+}
+
+impl Spread {
+    /// The spread of `values` (zeros when empty).
+    pub fn of(values: &[f64]) -> Self {
+        prover::simulation::Spread::of(values).into()
+    }
+
+    /// One value, median and maximum alike.
+    pub fn exact(value: f64) -> Self {
+        Spread { median: value, max: value }
+    }
+}
+
+impl From<prover::simulation::Spread> for Spread {
+    fn from(s: prover::simulation::Spread) -> Self {
+        Spread { median: s.median, max: s.max }
+    }
+}
+
+/// A named fact about one design's run, shown in the reports as it is (constraints, proving time, bonds...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detail {
+    /// What it is, with its unit.
+    pub name: String,
+    /// Its value, formatted.
+    pub value: String,
+}
+
+impl Detail {
+    /// A detail.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Detail { name: name.into(), value: value.into() }
+    }
+}
+
+/// What one design did with a [`Workload`]: the row a comparison has for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesignMetrics {
+    /// The design's name, as [`crate::runner::Design::name`] gives it.
+    pub name: String,
+    /// L2 transactions the run carried (deposits included, padding excluded).
+    pub txs: usize,
+    /// L1 gas per L2 transaction of the design's regular L1 traffic (batches, state roots, checkpoints).
+    pub l1_gas_per_tx: f64,
+    /// EIP-4844 blob gas per L2 transaction, priced separately at the blob base fee (0 without blobs).
+    pub blob_gas_per_tx: f64,
+    /// Bytes of L1 data (calldata or blob payload) per L2 transaction.
+    pub l1_bytes_per_tx: f64,
+    /// Whether the data travels in blobs (the blob bound of [`throughput_ceiling_tps`] applies).
+    pub uses_blobs: bool,
+    /// From submission to the L2's promise (the operator's or sequencer's acceptance), seconds.
+    pub soft_confirmation_seconds: Spread,
+    /// From submission to L1 inclusion of the transaction's batch, seconds.
+    pub inclusion_seconds: Spread,
+    /// From submission until nothing can revert it: L1 finality, plus any challenge window, seconds.
+    pub finality_seconds: Spread,
+    /// From a withdrawal's submission to its ETH being spendable on L1, seconds.
+    pub withdrawal_latency_seconds: Spread,
+    /// The most L2 transactions per second the L1 lets through (see [`throughput_ceiling_tps`]).
+    pub throughput_ceiling_tps: f64,
+    /// How [`throughput_ceiling_tps`](Self::throughput_ceiling_tps) was computed, in words.
+    pub throughput_basis: String,
+    /// Wei locked as bonds or channel deposits beyond users' own balances (0 for a zk rollup).
+    pub capital_locked_wei: Wei,
+    /// For how long that capital is locked, seconds.
+    pub capital_locked_seconds: f64,
+    /// Whom users trust, for safety and for liveness.
+    pub trust: String,
+    /// What users must do to stay safe (stay online, watch, exit in time), if anything.
+    pub user_duties: String,
+    /// The worst case under attack, in words, if the design has one.
+    pub worst_case_under_attack: Option<String>,
+    /// How long that worst case delays a user, seconds.
+    pub worst_case_seconds: Option<f64>,
+    /// Notes on how a figure was measured (what the simulation leaves out).
+    pub notes: Vec<String>,
+    /// Design-specific figures (constraints, proving time, bonds...).
+    pub details: Vec<Detail>,
+}
+
+/// The most seconds between a block's inclusion and its finality on `chain`: a block at the first slot of
+/// an epoch waits `finality_epochs + 1` whole epochs (see [`ChainConfig::finality_slot`]).
+pub fn max_l1_finality_seconds(chain: &ChainConfig) -> u64 {
+    (chain.finality_epochs + 1) * chain.slots_per_epoch * chain.slot_seconds
+}
+
+/// The fewest seconds between a block's inclusion and its finality on `chain`: a block at the last slot of
+/// an epoch.
+pub fn min_l1_finality_seconds(chain: &ChainConfig) -> u64 {
+    (chain.finality_epochs * chain.slots_per_epoch + 1) * chain.slot_seconds
+}
+
+/// The L2 transactions per second the L1 of `chain` lets through at most, from what one transaction costs:
+///
+/// - the gas bound: `block_gas_limit / gas_per_tx / slot_seconds` (every block full of the design's
+///   transactions);
+/// - with blobs (`blob_bytes_per_tx: Some(b)`), also the blob bound:
+///   `max_blobs_per_block × USABLE_BYTES_PER_BLOB / b / slot_seconds`, and the smaller of the two.
+///
+/// Returns 0 when a cost is not positive (nothing was measured).
+pub fn throughput_ceiling_tps(chain: &ChainConfig, gas_per_tx: f64, blob_bytes_per_tx: Option<f64>) -> f64 {
+    if gas_per_tx <= 0.0 || chain.slot_seconds == 0 {
+        return 0.0;
+    }
+    let slot = chain.slot_seconds as f64;
+    let gas_bound = chain.block_gas_limit as f64 / gas_per_tx / slot;
+    match blob_bytes_per_tx {
+        None => gas_bound,
+        Some(bytes) if bytes <= 0.0 => gas_bound,
+        Some(bytes) => {
+            let blob_bound = (chain.blobs.max_blobs_per_block * USABLE_BYTES_PER_BLOB as u64) as f64 / bytes / slot;
+            gas_bound.min(blob_bound)
+        }
+    }
+}
+
+/// [`throughput_ceiling_tps`] with its basis in words, for [`DesignMetrics::throughput_basis`].
+pub fn throughput_ceiling(chain: &ChainConfig, gas_per_tx: f64, blob_bytes_per_tx: Option<f64>) -> (f64, String) {
+    let tps = throughput_ceiling_tps(chain, gas_per_tx, blob_bytes_per_tx);
+    let gas = format!(
+        "{} gas per block / {gas_per_tx:.0} gas per tx / {} s per slot",
+        chain.block_gas_limit, chain.slot_seconds
+    );
+    let basis = match blob_bytes_per_tx {
+        Some(bytes) if bytes > 0.0 => format!(
+            "min({gas}, {} blobs per block x {} usable bytes / {bytes:.1} bytes per tx / {} s per slot)",
+            chain.blobs.max_blobs_per_block, USABLE_BYTES_PER_BLOB, chain.slot_seconds
+        ),
+        _ => gas,
+    };
+    (tps, basis)
+}
