@@ -6,6 +6,7 @@
 
 mod apply;
 mod bench;
+mod compare;
 mod demo;
 mod files;
 mod genesis;
@@ -74,6 +75,12 @@ enum Command {
     /// Simulations on the simulated L1 (the zk rollup end to end, exodus).
     #[command(subcommand)]
     Simulate(simulate::SimulateCommand),
+    /// Every design on one workload: L1 gas per transaction, finality, withdrawal
+    /// latency, throughput ceiling, capital locked and the trust each asks for.
+    Compare(compare::CompareArgs),
+    /// Studies of what proofs cost.
+    #[command(subcommand)]
+    Study(compare::StudyCommand),
     /// The zk rollup end to end on the simulated L1, in about a minute: deposits,
     /// proved and L1-verified batches, withdrawals paid.
     Demo(demo::DemoArgs),
@@ -95,6 +102,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(cmd) => bench::run(cmd),
         Command::Simulate(cmd) => simulate::run(cmd),
         Command::Demo(args) => demo::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Study(cmd) => compare::study(cmd),
     }
 }
 

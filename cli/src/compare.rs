@@ -1,0 +1,142 @@
+//! `rollup compare` and `rollup study proof-costs`: every design on one workload, and
+//! what proofs cost by shape.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::{Args, Subcommand};
+use compare::designs::ZkDesign;
+use compare::metrics::Workload;
+use compare::runner::{compare, Comparison, Design};
+use compare::study::{proof_costs, StudyConfig};
+use l1_contract_sim::zk_rollup::DataMode;
+
+use crate::output;
+use crate::progress::Spinner;
+
+/// Arguments of `rollup compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// L2 transactions (transfers and withdrawals) after the deposits.
+    #[arg(long, default_value_t = 8)]
+    pub txs: usize,
+    /// Users, each with an L1 address and an L2 account.
+    #[arg(long, default_value_t = 4)]
+    pub accounts: u32,
+    /// Slots per batch (zk) and transactions per assertion (optimistic).
+    #[arg(long, default_value_t = 4)]
+    pub batch_size: usize,
+    /// Account-tree depth in bits.
+    #[arg(long, default_value_t = 8)]
+    pub depth: u32,
+    /// Share of withdrawals among the L2 transactions.
+    #[arg(long, default_value_t = 0.25)]
+    pub withdrawal_share: f64,
+    /// Seed of keys, transactions and every design's randomness.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the comparison as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write CSV, JSON and a self-contained HTML page with charts into this folder.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+/// Studies.
+#[derive(Debug, Subcommand)]
+pub enum StudyCommand {
+    /// Constraints, setup and prove time, key sizes, verification time and L1 gas per
+    /// transaction, by batch size and tree depth. Shapes above the proving limit are
+    /// estimated from the measured ones and labelled so.
+    ProofCosts(StudyArgs),
+}
+
+/// Arguments of `rollup study proof-costs`.
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    /// Batch sizes, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+    pub batch_sizes: Vec<usize>,
+    /// Tree depths in bits, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "8,16,32")]
+    pub depths: Vec<u32>,
+    /// Shapes with more constraints than this are estimated, not proved.
+    #[arg(long, default_value_t = 400_000)]
+    pub max_prove_constraints: usize,
+    /// Seed of the (insecure, development) setups and the batches.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the rows as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write CSV, JSON and a self-contained HTML page with charts into this folder.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+/// The designs `rollup compare` runs.
+pub fn designs(batch_size: usize, depth: u32) -> Vec<Box<dyn Design>> {
+    vec![
+        Box::new(ZkDesign::new(batch_size, depth, DataMode::Calldata)),
+        Box::new(ZkDesign::new(batch_size, depth, DataMode::Blobs)),
+    ]
+}
+
+/// Runs every design on one workload.
+pub fn run_comparison(args: &CompareArgs) -> Result<Comparison> {
+    let workload = Workload {
+        accounts: args.accounts,
+        txs: args.txs,
+        withdrawal_share: args.withdrawal_share,
+        seconds_between_txs: 1,
+        seed: args.seed,
+    };
+    eprintln!("{}", crate::zk::insecure_setup_warning(args.seed));
+    let mut spinner = Spinner::new();
+    let comparison = compare(&mut designs(args.batch_size, args.depth), &workload, &mut spinner)?;
+    Ok(comparison)
+}
+
+/// `rollup compare`.
+pub fn run(args: CompareArgs) -> Result<()> {
+    let comparison = run_comparison(&args)?;
+    if let Some(dir) = &args.report {
+        let written = compare::report::write_all(dir, Some(&comparison), None, None)
+            .with_context(|| format!("cannot write the report into {}", dir.display()))?;
+        for path in written {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if args.json {
+        output::line(compare::report::comparison_json(&comparison)?)
+    } else {
+        output::line(compare::report::table(&comparison))
+    }
+}
+
+/// `rollup study ...`.
+pub fn study(cmd: StudyCommand) -> Result<()> {
+    let StudyCommand::ProofCosts(args) = cmd;
+    let cfg = StudyConfig {
+        batch_sizes: args.batch_sizes,
+        depths: args.depths,
+        seed: args.seed,
+        max_prove_constraints: args.max_prove_constraints,
+        ..StudyConfig::default()
+    };
+    eprintln!("{}", crate::zk::insecure_setup_warning(args.seed));
+    let rows = proof_costs(&cfg, &mut Spinner::new())?;
+    if let Some(dir) = &args.report {
+        let written = compare::report::write_all(dir, None, Some(&rows), None)
+            .with_context(|| format!("cannot write the report into {}", dir.display()))?;
+        for path in written {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if args.json {
+        output::line(compare::report::study_json(&rows)?)
+    } else {
+        output::line(compare::report::study_table(&rows))
+    }
+}
