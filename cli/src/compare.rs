@@ -102,17 +102,27 @@ pub fn run_comparison(args: &CompareArgs) -> Result<Comparison> {
 pub fn run(args: CompareArgs) -> Result<()> {
     let comparison = run_comparison(&args)?;
     if let Some(dir) = &args.report {
-        let written = compare::report::write_all(dir, Some(&comparison), None, None)
-            .with_context(|| format!("cannot write the report into {}", dir.display()))?;
-        for path in written {
-            eprintln!("wrote {}", path.display());
-        }
+        write_report(dir, Some(&comparison), None)?;
     }
     if args.json {
         output::line(compare::report::comparison_json(&comparison)?)
     } else {
         output::line(compare::report::table(&comparison))
     }
+}
+
+/// Writes the report files and says where.
+fn write_report(
+    dir: &std::path::Path,
+    comparison: Option<&Comparison>,
+    study: Option<&[compare::study::ProofCostRow]>,
+) -> Result<()> {
+    let written = compare::report::write_all(dir, comparison, study, None)
+        .with_context(|| format!("cannot write the report into {}", dir.display()))?;
+    for path in written {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 /// `rollup study ...`.
@@ -128,11 +138,7 @@ pub fn study(cmd: StudyCommand) -> Result<()> {
     eprintln!("{}", crate::zk::insecure_setup_warning(args.seed));
     let rows = proof_costs(&cfg, &mut Spinner::new())?;
     if let Some(dir) = &args.report {
-        let written = compare::report::write_all(dir, None, Some(&rows), None)
-            .with_context(|| format!("cannot write the report into {}", dir.display()))?;
-        for path in written {
-            eprintln!("wrote {}", path.display());
-        }
+        write_report(dir, None, Some(&rows))?;
     }
     if args.json {
         output::line(compare::report::study_json(&rows)?)
