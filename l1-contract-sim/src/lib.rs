@@ -12,6 +12,8 @@
 //! - [`gas`]: the one gas schedule (EIP-2028, EIP-7623, EIP-2929, EIP-1108, EIP-4844, yellow paper) and the
 //!   [`GasMeter`]; [`fees`]: `fake_exponential`, the blob base fee and the EIP-1559 base fee.
 //! - [`types`]: [`Address`] and [`Wei`]; [`error`]: [`ChainError`], why the chain refuses a transaction.
+//! - [`optimistic`]: the optimistic-rollup contract, with interactive (bisection) fraud proofs and a one-step
+//!   proof that re-executes one L2 transaction with the `ledger` rules.
 //! - [`test_utils`]: a tiny vault contract for tests and examples.
 //!
 //! Nothing here reads a clock, an RNG or the file system: time and randomness are inputs.
@@ -22,6 +24,7 @@ pub mod chain;
 pub mod error;
 pub mod fees;
 pub mod gas;
+pub mod optimistic;
 pub mod test_utils;
 pub mod types;
 pub mod zk_rollup;

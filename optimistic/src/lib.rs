@@ -1,7 +1,33 @@
 //! # optimistic
 //!
-//! Off-chain actors of the optimistic rollup: proposer, challengers, bisection strategies.
+//! Off-chain actors of the optimistic rollup whose contract is
+//! [`l1_contract_sim::optimistic::OptimisticRollup`], and a driver that runs them against the simulated L1.
 //!
-//! Status: Filled by the optimistic-rollup issue (issue 5).
+//! - [`Proposer`]: posts assertions of a chosen batch size with a bond, honestly or lying once at a chosen
+//!   transaction in a chosen way ([`Lie`]), defends them in dispute games from its own (possibly fraudulent)
+//!   trace, rolls back and re-proposes when one is rejected, and confirms assertions past their window.
+//! - [`Challenger`]: honest (re-executes every assertion with `ledger` and disputes the first wrong one),
+//!   lazy (watches nothing), or dishonest (disputes an assertion and plays from a fabricated trace, possibly
+//!   stalling until its clock runs out), see [`ChallengerBehaviour`].
+//! - [`Watcher`]: the honest re-execution both the honest challenger and the driver's truth oracle use.
+//! - [`run`]: a whole scenario ([`Scenario`]) from deposits to paid withdrawals, summarised in a
+//!   serialisable [`Report`].
+//!
+//! Actors have no side effects of their own: the chain, the contract ([`World`]) and randomness are passed
+//! in, and time moves only when the driver advances the chain.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod challenger;
+pub mod driver;
+pub mod error;
+pub mod proposer;
+pub mod watcher;
+pub mod world;
+
+pub use challenger::{Challenger, ChallengerBehaviour};
+pub use driver::{run, GameReport, Percentiles, Report, Scenario};
+pub use error::{OptimisticError, Result};
+pub use proposer::{Forgery, Lie, LiePlan, Proposer, ProposerBehaviour};
+pub use watcher::{Verdict, Watcher};
+pub use world::{CallKind, L1Tx, L2Tx, World};

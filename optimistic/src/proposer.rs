@@ -1,0 +1,411 @@
+//! The proposer: batches the L2 transactions it receives into assertions, honestly or lying once, and
+//! defends them.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use ark_std::rand::Rng;
+use l1_contract_sim::optimistic::{
+    dissection_points, trace_commitment, trace_path, AssertionStatus, GameStage, OptCall, Side, TraceState,
+};
+use l1_contract_sim::zk_rollup::QueuedDeposit;
+use l1_contract_sim::Address;
+use ledger::state::{AccountEntry, StateFile};
+use ledger::{Account, AccountIndex, Amount, Fr, Nonce, SecretKey, State, Transaction, Transfer};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{OptimisticError, Result};
+use crate::world::{L2Tx, World};
+
+/// How an invalid transaction is forged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Forgery {
+    /// A transfer from another user to the proposer, signed with the wrong key.
+    BadSignature,
+    /// A transfer by the proposer of more than it holds, to another user.
+    Overdraft,
+}
+
+/// How a lying proposer lies at its chosen step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lie {
+    /// From the step on, the trace reports random roots.
+    WrongRoot,
+    /// The step's transaction is in the batch but the trace leaves the state unchanged (a skipped deposit still
+    /// advances the deposit chain, so the claim passes the contract's checks: the deposit is stolen).
+    SkipTx,
+    /// After the step, the proposer's own account is credited this many units out of nothing.
+    MintToSelf {
+        /// Units minted.
+        amount: u64,
+    },
+    /// An invalid transaction is inserted at the step and applied anyway.
+    InvalidTx(Forgery),
+}
+
+/// When and how a proposer lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiePlan {
+    /// Which of its assertions (0 = the first it posts).
+    pub batch: usize,
+    /// Which transaction of that batch (0-based; taken modulo the batch's length).
+    pub step: usize,
+    /// The lie.
+    pub lie: Lie,
+    /// Whether it stops answering in the dispute game (and loses on time) rather than playing on.
+    pub stall: bool,
+}
+
+/// Honest or lying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposerBehaviour {
+    /// Only valid transactions, true traces.
+    Honest,
+    /// Lies once, as planned; honest again once caught.
+    Lying(LiePlan),
+}
+
+/// One of the proposer's assertions.
+#[derive(Debug, Clone)]
+struct Posted {
+    /// The trace it committed to (`s_0` = the contract's prev state).
+    trace: Vec<TraceState>,
+    /// The workload ids of its transactions (`None`: forged).
+    ids: Vec<Option<usize>>,
+    /// Its view of the state after the assertion.
+    post: (State, u64),
+    /// Whether this is the lie.
+    lie: bool,
+}
+
+/// The proposer actor.
+#[derive(Debug, Clone)]
+pub struct Proposer {
+    address: Address,
+    behaviour: ProposerBehaviour,
+    batch_size: usize,
+    own: Option<(AccountIndex, SecretKey)>,
+    view: (State, u64),
+    genesis: (State, u64),
+    pending: VecDeque<usize>,
+    posted: BTreeMap<u64, Posted>,
+    handled_rejections: BTreeSet<u64>,
+    batches: usize,
+    caught: bool,
+}
+
+impl Proposer {
+    /// A proposer at `address` posting batches of `batch_size`, with an L2 account of its own (`own`, used by
+    /// [`Lie::MintToSelf`] and [`Lie::InvalidTx`]) and the rollup's empty genesis state.
+    pub fn new(
+        address: Address,
+        behaviour: ProposerBehaviour,
+        batch_size: usize,
+        own: Option<(AccountIndex, SecretKey)>,
+        genesis: State,
+    ) -> Proposer {
+        Proposer {
+            address,
+            behaviour,
+            batch_size: batch_size.max(1),
+            own,
+            view: (genesis.clone(), 0),
+            genesis: (genesis, 0),
+            pending: VecDeque::new(),
+            posted: BTreeMap::new(),
+            handled_rejections: BTreeSet::new(),
+            batches: 0,
+            caught: false,
+        }
+    }
+
+    /// Its L1 address.
+    pub fn address(&self) -> Address {
+        self.address
+    }
+
+    /// Its behaviour.
+    pub fn behaviour(&self) -> ProposerBehaviour {
+        self.behaviour
+    }
+
+    /// Receives an L2 transaction of the workload.
+    pub fn receive(&mut self, id: usize) {
+        self.pending.push_back(id);
+    }
+
+    /// Transactions received and not in a live assertion.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The workload ids of an assertion's transactions (`None` for a forged one).
+    pub fn assertion_txs(&self, assertion: u64) -> Option<&[Option<usize>]> {
+        self.posted.get(&assertion).map(|p| p.ids.as_slice())
+    }
+
+    /// Whether `assertion` is the one it lied in.
+    pub fn lied_in(&self, assertion: u64) -> bool {
+        self.posted.get(&assertion).is_some_and(|p| p.lie)
+    }
+
+    /// One slot's worth of work: roll back after a rejection, defend its assertions, claim timeouts, confirm
+    /// assertions past their window, and post a batch when `batch_size` transactions are waiting (or any, once
+    /// `flush`). Returns whether it sent anything.
+    ///
+    /// # Errors
+    /// A refused L1 transaction, or a revert of a call an honest proposer expects to succeed.
+    pub fn act<R: Rng>(&mut self, world: &mut World, stream: &[L2Tx], flush: bool, rng: &mut R) -> Result<bool> {
+        self.roll_back(world);
+        let mut acted = self.play(world)?;
+        acted |= self.confirm(world)?;
+        if self.pending.len() >= self.batch_size || (flush && !self.pending.is_empty()) {
+            self.propose(world, stream, rng)?;
+            acted = true;
+        }
+        Ok(acted)
+    }
+
+    fn roll_back(&mut self, world: &World) {
+        let rejected: Vec<u64> = self
+            .posted
+            .keys()
+            .copied()
+            .filter(|id| {
+                !self.handled_rejections.contains(id)
+                    && world.contract.assertion(*id).is_some_and(|a| a.status == AssertionStatus::Rejected)
+            })
+            .collect();
+        if rejected.is_empty() {
+            return;
+        }
+        let mut requeue = Vec::new();
+        for id in &rejected {
+            self.handled_rejections.insert(*id);
+            let p = &self.posted[id];
+            self.caught |= p.lie;
+            requeue.extend(p.ids.iter().flatten().copied());
+        }
+        for id in requeue.into_iter().rev() {
+            self.pending.push_front(id);
+        }
+        let tip = world.contract.tip().id;
+        self.view = self.posted.get(&tip).map_or_else(|| self.genesis.clone(), |p| p.post.clone());
+    }
+
+    fn play(&mut self, world: &mut World) -> Result<bool> {
+        let now = world.chain.now();
+        let stall = matches!(self.behaviour, ProposerBehaviour::Lying(p) if p.stall);
+        let mut acted = false;
+        let games: Vec<_> =
+            world.contract.games().iter().filter(|g| g.proposer == self.address && !g.is_resolved()).cloned().collect();
+        for g in games {
+            if g.turn == Side::Challenger {
+                if now > g.expires_at() {
+                    world.send(self.address, 0, OptCall::Timeout { game: g.id })?;
+                    acted = true;
+                }
+                continue;
+            }
+            if g.stage != GameStage::Reveal {
+                continue;
+            }
+            let Some(posted) = self.posted.get(&g.assertion) else { continue };
+            if stall && posted.lie {
+                continue;
+            }
+            let k = world.contract.params().dissection;
+            let points = dissection_points(g.lo, g.hi, k)
+                .into_iter()
+                .map(|i| (posted.trace[i as usize], trace_path(&posted.trace, i as usize)))
+                .collect();
+            let receipt = world.send(self.address, 0, OptCall::Reveal { game: g.id, points })?;
+            if let Err(revert) = receipt.outcome {
+                return Err(OptimisticError::Reverted { call: "Reveal", revert });
+            }
+            acted = true;
+        }
+        Ok(acted)
+    }
+
+    fn confirm(&mut self, world: &mut World) -> Result<bool> {
+        let now = world.chain.now();
+        let mut acted = false;
+        loop {
+            let c = &world.contract;
+            let ready = c.assertions().iter().find(|a| {
+                a.status == AssertionStatus::Pending
+                    && c.assertion(a.parent).is_some_and(|p| p.status == AssertionStatus::Confirmed)
+                    && a.open_game.is_none()
+                    && now >= a.deadline
+            });
+            let Some(id) = ready.map(|a| a.id) else { return Ok(acted) };
+            let receipt = world.send(self.address, 0, OptCall::Confirm { assertion: id })?;
+            if let Err(revert) = receipt.outcome {
+                return Err(OptimisticError::Reverted { call: "Confirm", revert });
+            }
+            acted = true;
+        }
+    }
+
+    fn propose<R: Rng>(&mut self, world: &mut World, stream: &[L2Tx], rng: &mut R) -> Result<()> {
+        let n = self.batch_size.min(self.pending.len());
+        let ids: Vec<usize> = self.pending.drain(..n).collect();
+        let plan = match self.behaviour {
+            ProposerBehaviour::Lying(plan) if !self.caught && plan.batch == self.batches => Some(plan),
+            _ => None,
+        };
+        let step = plan.map(|p| p.step % n);
+        let tip = world.contract.tip().clone();
+        let queue = world.contract.queued_deposits().to_vec();
+        let (mut state, mut deposits) = self.view.clone();
+        let mut trace = vec![tip.claimed];
+        let mut batch = Vec::with_capacity(n + 1);
+        let mut txs: Vec<Option<usize>> = Vec::with_capacity(n + 1);
+        let mut random_from: Option<usize> = None;
+        for (i, &id) in ids.iter().enumerate() {
+            let lie = plan.filter(|_| step == Some(i)).map(|p| p.lie);
+            if let Some(Lie::InvalidTx(kind)) = lie {
+                if let Some(forged) = self.forge_tx(&state, kind, rng) {
+                    state = apply_forced(&state, &forged);
+                    batch.push(forged);
+                    txs.push(None);
+                    trace.push(TraceState::of(&state, deposits));
+                }
+            }
+            let tx = stream[id].tx;
+            match (lie, tx) {
+                (Some(Lie::SkipTx), Transaction::Deposit(_)) => {
+                    // Steal the deposit: advance the chain, credit nobody.
+                    let chain = queue[deposits as usize].deposit.chain_link(state.deposit_chain());
+                    state = forge(&state, &[], Some(chain));
+                    deposits += 1;
+                }
+                (Some(Lie::SkipTx), _) => {}
+                _ => apply_lenient(&mut state, &mut deposits, &tx, &queue),
+            }
+            if let Some(Lie::MintToSelf { amount }) = lie {
+                let own = self.own.as_ref().map(|(i, _)| *i).filter(|i| state.account(*i).is_some());
+                if let Some((index, account)) = own
+                    .and_then(|i| state.account(i).map(|a| (i, *a)))
+                    .or_else(|| state.accounts().next().map(|(i, a)| (i, *a)))
+                {
+                    let balance = Amount::new(account.balance.units().saturating_add(amount.max(1)));
+                    state = forge(&state, &[(index, Account { balance, ..account })], None);
+                }
+            }
+            if lie == Some(Lie::WrongRoot) {
+                random_from = Some(trace.len());
+            }
+            batch.push(tx);
+            txs.push(Some(id));
+            trace.push(TraceState::of(&state, deposits));
+        }
+        if let Some(from) = random_from {
+            for s in &mut trace[from..] {
+                s.root = Fr::from(rng.gen::<u128>());
+            }
+        }
+        let new_state = *trace.last().expect("non-empty batch");
+        let call = OptCall::Propose {
+            prev_root: tip.claimed.root,
+            new_state,
+            txs: batch,
+            trace_commitment: trace_commitment(&trace),
+        };
+        let bond = world.contract.params().proposer_bond;
+        let receipt = world.send(self.address, bond, call)?;
+        let events = receipt.outcome.map_err(|revert| OptimisticError::Reverted { call: "Propose", revert })?;
+        let id = events
+            .iter()
+            .find_map(|e| match e {
+                l1_contract_sim::optimistic::OptEvent::Proposed { assertion, .. } => Some(*assertion),
+                _ => None,
+            })
+            .expect("Propose emits Proposed");
+        self.view = (state.clone(), deposits);
+        self.posted.insert(id, Posted { trace, ids: txs, post: (state, deposits), lie: plan.is_some() });
+        self.batches += 1;
+        Ok(())
+    }
+
+    /// An invalid transfer for [`Lie::InvalidTx`], valid-looking in `state` but for the forgery.
+    fn forge_tx<R: Rng>(&self, state: &State, kind: Forgery, rng: &mut R) -> Option<Transaction> {
+        let chain = state.chain();
+        let own = self.own.as_ref().filter(|(i, _)| state.account(*i).is_some());
+        let wrong = SecretKey::random(rng);
+        match kind {
+            Forgery::BadSignature => {
+                let (victim, account) =
+                    state.accounts().find(|(i, a)| Some(*i) != own.map(|o| o.0) && a.balance.units() > 0)?;
+                let to = own.map(|o| o.0).or_else(|| state.accounts().map(|(i, _)| i).find(|i| *i != victim))?;
+                let amount = Amount::new(account.balance.units().div_ceil(2));
+                Transfer::signed(victim, to, amount, account.nonce, chain, &wrong).ok().map(Transaction::Transfer)
+            }
+            Forgery::Overdraft => {
+                let (from, key) = match own {
+                    Some((i, k)) => (*i, k),
+                    None => (state.accounts().next()?.0, &wrong),
+                };
+                let mine = state.account(from)?;
+                let (to, _) = state.accounts().find(|(i, _)| *i != from)?;
+                let amount = Amount::new(mine.balance.units() + 1 + rng.gen_range(0..1000));
+                Transfer::signed(from, to, amount, mine.nonce, chain, key).ok().map(Transaction::Transfer)
+            }
+        }
+    }
+}
+
+/// Applies a transaction as the contract's rules say (deposits take the queue's key); one that fails in the
+/// proposer's (possibly forged) view leaves its state unchanged.
+fn apply_lenient(state: &mut State, deposits: &mut u64, tx: &Transaction, queue: &[QueuedDeposit]) {
+    let tx = match tx {
+        Transaction::Deposit(_) => match queue.get(*deposits as usize) {
+            Some(q) => Transaction::Deposit(q.deposit),
+            None => return,
+        },
+        other => *other,
+    };
+    if state.apply(&tx).is_ok() && matches!(tx, Transaction::Deposit(_)) {
+        *deposits += 1;
+    }
+}
+
+/// Applies an invalid transfer anyway: the sender pays what it can (its balance floors at zero, its nonce
+/// moves on), the receiver is credited the full amount.
+fn apply_forced(state: &State, tx: &Transaction) -> State {
+    let Transaction::Transfer(t) = tx else { return state.clone() };
+    let (Some(sender), Some(receiver)) = (state.account(t.from).copied(), state.account(t.to).copied()) else {
+        return state.clone();
+    };
+    let sender_after = Account {
+        balance: Amount::new(sender.balance.units().saturating_sub(t.amount.units())),
+        nonce: sender.nonce.next().unwrap_or(Nonce::ZERO),
+        ..sender
+    };
+    let receiver = if t.to == t.from { sender_after } else { receiver };
+    let receiver_after =
+        Account { balance: Amount::new(receiver.balance.units().saturating_add(t.amount.units())), ..receiver };
+    forge(state, &[(t.from, sender_after), (t.to, receiver_after)], None)
+}
+
+/// A state with some accounts overwritten (and optionally another deposit-chain head): how a lying proposer
+/// forges a post-state the ledger would never produce.
+fn forge(state: &State, accounts: &[(AccountIndex, Account)], deposit_chain: Option<Fr>) -> State {
+    let mut file: StateFile = state.to_file();
+    for (index, account) in accounts {
+        match file.accounts.iter_mut().find(|e| e.index == *index) {
+            Some(entry) => entry.account = *account,
+            None => file.accounts.push(AccountEntry { index: *index, account: *account }),
+        }
+    }
+    if let Some(chain) = deposit_chain {
+        file.deposit_chain = ledger::field::fr_to_decimal(&chain);
+    }
+    let rebuilt = State::with_accounts(file.shape, file.chain_id, file.accounts.iter().map(|e| (e.index, e.account)))
+        .expect("indices were valid");
+    file.root = ledger::field::fr_to_decimal(&rebuilt.root());
+    State::from_file(&file).expect("a consistent forged state")
+}
