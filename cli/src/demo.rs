@@ -35,6 +35,8 @@ struct DemoJson<'a> {
     proof_bytes: usize,
     /// Seconds the whole demo took.
     wall_seconds: f64,
+    /// The zk rollup next to the optimistic rollup on the same workload.
+    comparison: compare::runner::Comparison,
 }
 
 /// Runs `rollup demo`.
@@ -42,19 +44,46 @@ pub fn run(args: DemoArgs) -> Result<()> {
     let started = Instant::now();
     let scenario = args.scenario.scenario(4, 0.25)?;
     let report = simulate::run_normal(&scenario, None)?;
+    let comparison = compare_with_optimistic(&scenario, &report)?;
     let wall_seconds = started.elapsed().as_secs_f64();
     // The arkworks body of the binary form: A (32), B (64), C (32), compressed.
     let proof_bytes = verifier::binary::PROOF_LEN - verifier::binary::HEADER_LEN;
     if args.json {
-        output::json(&DemoJson { zk: ZkJson::new(&report), proof_bytes, wall_seconds: zk::round(wall_seconds, 2) })?;
+        let zk = ZkJson::new(&report);
+        output::json(&DemoJson { zk, proof_bytes, wall_seconds: zk::round(wall_seconds, 2), comparison })?;
     } else {
         output::line(format!(
-            "{}\n\n{}\nproof size:         {proof_bytes} bytes compressed\nwall time:          {wall_seconds:.1} s",
+            "{}\n\n{}\nproof size:         {proof_bytes} bytes compressed\nwall time:          {wall_seconds:.1} s\n\n\
+             The same workload on the optimistic rollup (honest run, and a lying proposer disputed by an honest \
+             challenger):\n\n{}",
             intro(&report),
-            simulate::zk_summary(&report, &SetupSource::Seeded(scenario.seed))
+            simulate::zk_summary(&report, &SetupSource::Seeded(scenario.seed)),
+            compare::report::table(&comparison)
         ))?;
     }
     simulate::check_zk(&report)
+}
+
+/// The demo's zk run next to the optimistic rollup on the same workload (which is
+/// cheap: no proofs), as `rollup compare` would show them.
+fn compare_with_optimistic(
+    scenario: &prover::simulation::ZkScenario,
+    report: &ZkReport,
+) -> Result<compare::runner::Comparison> {
+    use compare::runner::Design as _;
+    let chain = l1_contract_sim::ChainConfig::default();
+    let workload = compare::metrics::Workload {
+        accounts: scenario.accounts,
+        txs: scenario.txs,
+        withdrawal_share: scenario.withdrawal_share,
+        seconds_between_txs: scenario.seconds_between_txs,
+        seed: scenario.seed,
+    };
+    let zk_design = compare::designs::ZkDesign::new(scenario.batch_size, scenario.depth, scenario.mode);
+    let zk_metrics = zk_design.metrics(report, &chain)?;
+    let mut optimistic = compare::designs::OptimisticDesign::new(scenario.batch_size, scenario.depth, 2);
+    let optimistic_metrics = optimistic.run(&workload, &chain, &mut workload.rng(), &mut prover::Silent)?;
+    Ok(compare::runner::Comparison { workload, chain, designs: vec![zk_metrics, optimistic_metrics] })
 }
 
 /// What happened, in one short paragraph.

@@ -18,6 +18,7 @@ mod progress;
 mod prove;
 mod setup;
 mod simulate;
+mod simulate_optimistic;
 mod tx;
 mod verify;
 mod workload;

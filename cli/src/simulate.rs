@@ -36,6 +36,10 @@ pub enum SimulateCommand {
     /// not conserved, the contract does not back the L2 balances, or someone could not
     /// get out.
     Zk(SimulateZkArgs),
+    /// The optimistic rollup: assertions with bonds, a challenge window, and disputes
+    /// played by interactive bisection down to a one-step proof on L1. Choose a lying
+    /// proposer (`--lie-at`) and who challenges (`--challenger`).
+    Optimistic(crate::simulate_optimistic::SimulateOptimisticArgs),
 }
 
 /// Where batches put their public data on L1.
@@ -154,6 +158,7 @@ pub struct SimulateZkArgs {
 pub fn run(cmd: SimulateCommand) -> Result<()> {
     match cmd {
         SimulateCommand::Zk(args) => simulate_zk(args),
+        SimulateCommand::Optimistic(args) => crate::simulate_optimistic::run(args),
     }
 }
 

@@ -1,0 +1,174 @@
+//! `rollup simulate optimistic`: the optimistic rollup on the simulated L1, with an
+//! honest or lying proposer and honest, absent, lazy or dishonest challengers; every
+//! dispute is played move by move on L1 down to a one-step proof.
+
+use anyhow::{bail, Result};
+use clap::{Args, ValueEnum};
+use ledger::{Arity, TreeShape};
+use optimistic::{ChallengerBehaviour, Forgery, Lie, LiePlan, ProposerBehaviour, Report, Scenario};
+use rand_chacha::rand_core::SeedableRng as _;
+use rand_chacha::ChaCha20Rng;
+
+use crate::output;
+
+/// The kind of lie a dishonest proposer tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LieArg {
+    /// From the lie on, the trace reports made-up roots.
+    WrongRoot,
+    /// The transaction is in the batch but the trace ignores it.
+    SkipTx,
+    /// The proposer credits itself units out of nothing.
+    Mint,
+    /// A transaction with a bad signature, applied anyway.
+    BadSignature,
+    /// An overdraft, applied anyway.
+    Overdraft,
+}
+
+/// Who watches the proposer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChallengerArg {
+    /// Re-executes every assertion and disputes the first wrong one.
+    Honest,
+    /// Nobody watches.
+    None,
+    /// Watches nothing, disputes nothing.
+    Lazy,
+    /// Disputes the first assertion whatever it says, from a fabricated trace.
+    Dishonest,
+}
+
+/// Arguments of `rollup simulate optimistic`.
+#[derive(Debug, Args)]
+pub struct SimulateOptimisticArgs {
+    /// L2 transactions after the deposits.
+    #[arg(long, default_value_t = 16)]
+    pub txs: usize,
+    /// Transactions per assertion.
+    #[arg(long, default_value_t = 8)]
+    pub batch_size: usize,
+    /// Users.
+    #[arg(long, default_value_t = 4)]
+    pub accounts: u32,
+    /// Account-tree depth in bits (4-ary tree).
+    #[arg(long, default_value_t = 8)]
+    pub depth: u32,
+    /// The proposer lies at this transaction (0-based, counted over all assertions, deposits included).
+    #[arg(long)]
+    pub lie_at: Option<usize>,
+    /// How it lies.
+    #[arg(long, value_enum, default_value_t = LieArg::WrongRoot)]
+    pub lie: LieArg,
+    /// Who challenges.
+    #[arg(long, value_enum, default_value_t = ChallengerArg::Honest)]
+    pub challenger: ChallengerArg,
+    /// Parts per dissection move (2: binary bisection).
+    #[arg(long, default_value_t = 2)]
+    pub dissection: u32,
+    /// Share of withdrawals among the L2 transactions.
+    #[arg(long, default_value_t = 0.25)]
+    pub withdrawal_share: f64,
+    /// Seed of keys and transactions.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `rollup simulate optimistic`.
+pub fn run(args: SimulateOptimisticArgs) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.withdrawal_share) {
+        bail!("--withdrawal-share must be between 0 and 1");
+    }
+    if args.batch_size == 0 || args.dissection < 2 {
+        bail!("--batch-size must be at least 1 and --dissection at least 2");
+    }
+    let tree = TreeShape::new(args.depth, Arity::Quaternary)?;
+    let proposer = match args.lie_at {
+        None => ProposerBehaviour::Honest,
+        Some(k) => ProposerBehaviour::Lying(LiePlan {
+            batch: k / args.batch_size,
+            step: k % args.batch_size,
+            lie: match args.lie {
+                LieArg::WrongRoot => Lie::WrongRoot,
+                LieArg::SkipTx => Lie::SkipTx,
+                LieArg::Mint => Lie::MintToSelf { amount: 1_000_000 },
+                LieArg::BadSignature => Lie::InvalidTx(Forgery::BadSignature),
+                LieArg::Overdraft => Lie::InvalidTx(Forgery::Overdraft),
+            },
+            stall: false,
+        }),
+    };
+    let challengers = match args.challenger {
+        ChallengerArg::Honest => vec![ChallengerBehaviour::Honest],
+        ChallengerArg::None => Vec::new(),
+        ChallengerArg::Lazy => vec![ChallengerBehaviour::Lazy],
+        ChallengerArg::Dishonest => vec![
+            ChallengerBehaviour::Dishonest { target: 0, fabricate_from: 1, random_parts: false, stall: false },
+            ChallengerBehaviour::Honest,
+        ],
+    };
+    let scenario = Scenario {
+        tree,
+        users: args.accounts,
+        deposit_units: 1_000_000_000,
+        l2_txs: args.txs,
+        withdrawal_share: args.withdrawal_share,
+        batch_size: args.batch_size,
+        dissection: args.dissection,
+        proposer,
+        challengers,
+        ..Scenario::default()
+    };
+    let report = optimistic::run(&scenario, &mut ChaCha20Rng::seed_from_u64(args.seed))?;
+    if args.json {
+        output::json(&report)?;
+    } else {
+        output::line(summary(&scenario, &report))?;
+    }
+    if !report.eth_conserved || !report.contract_solvent {
+        bail!("ETH is not conserved or the contract cannot pay what it owes");
+    }
+    Ok(())
+}
+
+fn days(seconds: u64) -> String {
+    format!("{seconds} s ({:.2} days)", seconds as f64 / 86_400.0)
+}
+
+fn summary(s: &Scenario, r: &Report) -> String {
+    let winner = match &r.winner {
+        Some(w) => format!("{w:?}").to_lowercase(),
+        None => "no dispute".into(),
+    };
+    [
+        format!(
+            "optimistic rollup on the simulated L1 ({}-bit 4-ary tree, {} transactions per assertion, {}-way dissection, {}-day window)",
+            s.tree.depth(),
+            s.batch_size,
+            s.dissection,
+            s.challenge_window_seconds / 86_400
+        ),
+        format!("assertions:          {} posted, {} confirmed, {} rejected", r.assertions, r.confirmed, r.rejected),
+        format!("L2 transactions:     {} ({} never confirmed)", r.l2_txs, r.unconfirmed_txs),
+        format!("disputes:            {} ({} L1 transactions, {} gas), winner: {winner}", r.disputes, r.dispute_l1_txs, r.dispute_gas),
+        format!("honest side won:     {}", if r.honest_won_every_dispute { "every dispute" } else { "NOT every dispute" }),
+        format!("false root confirmed: {}", if r.false_root_confirmed { "YES (nobody challenged it in time)" } else { "no" }),
+        format!("bonds slashed:       {} wei ({} wei burned)", r.bond_slashed, r.bond_burned),
+        format!("L1 gas per tx:       {:.0}", r.l1_gas_per_tx),
+        format!("finality:            median {}, max {}", days(r.finality_seconds.median), days(r.finality_seconds.max)),
+        format!("withdrawal latency:  median {}, max {}", days(r.withdrawal_latency_seconds.median), days(r.withdrawal_latency_seconds.max)),
+        format!("ETH conserved:       {}; contract solvent: {}", yes(r.eth_conserved), yes(r.contract_solvent)),
+    ]
+    .join("\n")
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
