@@ -123,3 +123,26 @@ fn bench_gas_per_tx_falls_with_batch_size() {
     let err = fails(&["bench", "gas", "--depth", "8", "--batch-sizes", "1024"]);
     assert!(err.contains("raise --depth"), "{err}");
 }
+
+/// The optimistic rollup: a lie caught by an honest challenger, and confirmed when
+/// nobody watches (the 1-of-N honest-watcher assumption, visible).
+#[test]
+fn simulate_optimistic_catches_a_lie_only_when_somebody_watches() {
+    let base = ["simulate", "optimistic", "--txs", "6", "--batch-size", "4", "--accounts", "3", "--lie-at", "5", "--json"];
+    let watched = json(&ok(&base));
+    for field in ["assertions", "disputes", "dispute_l1_txs", "dispute_gas", "l1_gas_per_tx", "bond_slashed"] {
+        assert!(watched[field].is_number(), "{field} in {watched}");
+    }
+    assert_eq!(watched["winner"], "challenger");
+    assert_eq!(watched["false_root_confirmed"], false);
+    assert_eq!(watched["eth_conserved"], true);
+    assert!(watched["finality_seconds"]["median"].as_u64().unwrap() >= 7 * 24 * 3600, "the window");
+
+    let unwatched: Vec<&str> = base.iter().copied().chain(["--challenger", "none"]).collect();
+    let unwatched = json(&ok(&unwatched));
+    assert_eq!(unwatched["disputes"], 0);
+    assert_eq!(unwatched["false_root_confirmed"], true);
+
+    let err = fails(&["simulate", "optimistic", "--dissection", "1"]);
+    assert!(err.contains("dissection"), "{err}");
+}
