@@ -83,17 +83,17 @@ use ark_ff::{BigInteger, PrimeField};
 use ledger::account::leaf_of;
 use ledger::field::fr_to_be_bytes;
 use ledger::tree::{AccountTree, MerkleProof, TreeShape};
-use ledger::tx::{check_amount, PublicDataSlot, MAX_TX_AMOUNT, PUBDATA_SLOT_BYTES};
-use ledger::{
-    Account, AccountIndex, Amount, ChainId, Deposit, Fr, PublicKey, State, Transaction, Transfer, Withdrawal,
-};
+use ledger::tx::{check_amount, PublicDataSlot, PUBDATA_SLOT_BYTES};
+use ledger::{Account, AccountIndex, Amount, ChainId, Fr, PublicKey, State, Transaction, Transfer, Withdrawal};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::chain::{Contract, Env, Revert};
+use crate::deposits::{DepositQueue, QueuedDeposit};
 use crate::gas;
+use crate::gas::poseidon_gas;
 use crate::types::{Address, Wei, ETHER, GWEI};
-use crate::zk_rollup::{poseidon_gas, QueuedDeposit, Registration, DECODE_SLOT_GAS};
+use crate::zk_rollup::DECODE_SLOT_GAS;
 
 /// A 32-byte SHA-256 digest.
 pub type Hash32 = [u8; 32];
@@ -730,10 +730,7 @@ pub enum OptEvent {
 pub struct OptimisticRollup {
     address: Address,
     params: OptimisticParams,
-    queue: Vec<QueuedDeposit>,
-    chain_heads: Vec<Fr>,
-    accounts: BTreeMap<AccountIndex, Registration>,
-    next_index: u32,
+    deposits: DepositQueue,
     assertions: Vec<Assertion>,
     games: Vec<Game>,
     claimable: BTreeMap<Address, Wei>,
@@ -777,10 +774,7 @@ impl OptimisticRollup {
         OptimisticRollup {
             address,
             params,
-            queue: Vec::new(),
-            chain_heads: vec![Fr::from(0u64)],
-            accounts: BTreeMap::new(),
-            next_index: 0,
+            deposits: DepositQueue::default(),
             assertions: vec![genesis],
             games: Vec::new(),
             claimable: BTreeMap::new(),
@@ -799,7 +793,7 @@ impl OptimisticRollup {
 
     /// Every deposit ever queued.
     pub fn queued_deposits(&self) -> &[QueuedDeposit] {
-        &self.queue
+        self.deposits.queued()
     }
 
     /// Every assertion, the genesis (0) first, rejected ones included.
@@ -844,7 +838,7 @@ impl OptimisticRollup {
 
     /// The L1 owner of an account.
     pub fn owner(&self, index: AccountIndex) -> Option<Address> {
-        self.accounts.get(&index).map(|r| r.owner)
+        self.deposits.registration(index).map(|r| r.owner)
     }
 
     /// Wei burned from slashed bonds.
@@ -983,43 +977,10 @@ impl OptimisticRollup {
         to: Option<AccountIndex>,
         public_key: PublicKey,
     ) -> Result<Vec<OptEvent>, Revert> {
-        let value = env.value();
-        if value == 0 || value % self.params.wei_per_unit != 0 {
-            return Err(revert("a deposit is a positive whole number of units"));
-        }
-        let units = value / self.params.wei_per_unit;
-        if units > u128::from(MAX_TX_AMOUNT) {
-            return Err(revert(format!("a deposit is at most {MAX_TX_AMOUNT} units")));
-        }
-        let amount = Amount::new(units as u64);
-        env.charge("read account registry", gas::SLOAD_COLD);
-        let index = match to {
-            None => {
-                let index = AccountIndex::new(self.next_index);
-                if self.params.tree.check_index(index).is_err() {
-                    return Err(revert("the account tree is full"));
-                }
-                env.charge("register account owner and key", 2 * gas::SSTORE_SET);
-                env.charge("bump next account index", gas::SSTORE_RESET);
-                self.accounts.insert(index, Registration { owner: env.sender(), public_key });
-                self.next_index += 1;
-                index
-            }
-            Some(index) => match self.accounts.get(&index) {
-                Some(r) if r.public_key == public_key => index,
-                Some(_) => return Err(revert("the account holds another key")),
-                None => return Err(revert("no such account: deposit with `to: None` to open one")),
-            },
-        };
-        let deposit = Deposit { to: index, public_key, amount };
-        env.charge("extend the deposit chain (Poseidon, 5 inputs)", poseidon_gas(5));
-        let head = deposit.chain_link(*self.chain_heads.last().expect("genesis head"));
-        env.charge("store deposit and chain head", 2 * gas::SSTORE_SET);
-        env.charge("emit DepositQueued", gas::log_gas(2, 64));
-        self.chain_heads.push(head);
-        self.queue.push(QueuedDeposit { deposit, depositor: env.sender(), queued_at: env.block().timestamp });
-        self.deposited_units += units;
-        Ok(vec![OptEvent::DepositQueued { position: self.queue.len() - 1, to: index, amount }])
+        let (position, deposit) =
+            self.deposits.deposit(env, self.params.tree, self.params.wei_per_unit, to, public_key)?;
+        self.deposited_units += u128::from(deposit.amount.units());
+        Ok(vec![OptEvent::DepositQueued { position, to: deposit.to, amount: deposit.amount }])
     }
 
     fn propose(
@@ -1064,11 +1025,11 @@ impl OptimisticRollup {
         let tx_root = merkle_root(&leaves);
         let expected_deposits = tip.claimed.deposits + deposits;
         env.charge("read deposit queue length and chain head", 2 * gas::SLOAD_COLD);
-        if expected_deposits as usize > self.queue.len() {
+        if expected_deposits as usize > self.deposits.queued().len() {
             return Err(revert("the batch processes a deposit nobody made"));
         }
         if new_state.deposits != expected_deposits
-            || new_state.deposit_chain != self.chain_heads[expected_deposits as usize]
+            || Some(new_state.deposit_chain) != self.deposits.chain_head(expected_deposits as usize)
         {
             return Err(revert("the claimed deposit chain is not the queue's"));
         }
@@ -1317,7 +1278,7 @@ impl OptimisticRollup {
             }
             Transaction::Deposit(d) => {
                 env.charge("read queued deposit and chain head", 2 * gas::SLOAD_COLD);
-                let Some(queued) = self.queue.get(pre.deposits as usize) else {
+                let Some(queued) = self.deposits.queued().get(pre.deposits as usize) else {
                     return Ok(Err(InvalidReason::DepositNotQueued));
                 };
                 if queued.deposit.to != d.to || queued.deposit.amount != d.amount {
@@ -1335,7 +1296,8 @@ impl OptimisticRollup {
                 };
                 post.root = update(env, &proof, &after);
                 post.deposits += 1;
-                post.deposit_chain = self.chain_heads[post.deposits as usize];
+                post.deposit_chain =
+                    self.deposits.chain_head(post.deposits as usize).expect("a queued deposit has its chain head");
             }
         }
         Ok(Ok(post))

@@ -1,0 +1,115 @@
+//! The L1 side of deposits, shared by the rollup contracts: the priority queue, the
+//! Poseidon chain over its entries (which batches and assertions commit to), and the
+//! registry of accounts that deposits open (index, L1 owner, key).
+
+use std::collections::BTreeMap;
+
+use ledger::tree::TreeShape;
+use ledger::tx::MAX_TX_AMOUNT;
+use ledger::{AccountIndex, Amount, Deposit, Fr, PublicKey};
+
+use crate::chain::{Env, Revert};
+use crate::gas;
+use crate::types::{Address, Wei};
+
+/// A deposit waiting in the priority queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedDeposit {
+    /// What the rollup must process.
+    pub deposit: Deposit,
+    /// Who paid it.
+    pub depositor: Address,
+    /// When it was queued.
+    pub queued_at: u64,
+}
+
+/// An account the contract knows: who owns it on L1 and its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registration {
+    /// The L1 address that created it with the first deposit; withdrawals pay it.
+    pub owner: Address,
+    /// Its EdDSA key.
+    pub public_key: PublicKey,
+}
+
+/// Queue, chain and registry.
+#[derive(Debug, Clone)]
+pub struct DepositQueue {
+    queue: Vec<QueuedDeposit>,
+    /// `chain_heads[k]`: the deposit chain after `k` deposits.
+    chain_heads: Vec<Fr>,
+    accounts: BTreeMap<AccountIndex, Registration>,
+    next_index: u32,
+}
+
+impl Default for DepositQueue {
+    fn default() -> Self {
+        DepositQueue { queue: Vec::new(), chain_heads: vec![Fr::from(0u64)], accounts: BTreeMap::new(), next_index: 0 }
+    }
+}
+
+impl DepositQueue {
+    /// Every deposit ever queued, in order.
+    pub fn queued(&self) -> &[QueuedDeposit] {
+        &self.queue
+    }
+
+    /// The deposit chain after the first `k` deposits (`k` up to the queue's length).
+    pub fn chain_head(&self, k: usize) -> Option<Fr> {
+        self.chain_heads.get(k).copied()
+    }
+
+    /// The account at `index`, if a deposit opened it.
+    pub fn registration(&self, index: AccountIndex) -> Option<&Registration> {
+        self.accounts.get(&index)
+    }
+
+    /// Checks and queues a deposit of the call's value: `to: None` opens the next account for
+    /// `public_key`, owned by the sender; `to: Some(i)` tops up account `i`, which must hold that key.
+    /// Returns the deposit's position in the queue and the deposit.
+    pub fn deposit(
+        &mut self,
+        env: &mut Env<'_>,
+        tree: TreeShape,
+        wei_per_unit: Wei,
+        to: Option<AccountIndex>,
+        public_key: PublicKey,
+    ) -> Result<(usize, Deposit), Revert> {
+        let value = env.value();
+        if value == 0 || value % wei_per_unit != 0 {
+            return Err(Revert("a deposit is a positive whole number of units".into()));
+        }
+        let units = value / wei_per_unit;
+        if units > u128::from(MAX_TX_AMOUNT) {
+            return Err(Revert(format!("a deposit is at most {MAX_TX_AMOUNT} units")));
+        }
+        let amount = Amount::new(units as u64);
+        env.charge("read account registry", gas::SLOAD_COLD);
+        let index = match to {
+            None => {
+                let index = AccountIndex::new(self.next_index);
+                if tree.check_index(index).is_err() {
+                    return Err(Revert("the account tree is full".into()));
+                }
+                env.charge("register account owner and key", 2 * gas::SSTORE_SET);
+                env.charge("bump next account index", gas::SSTORE_RESET);
+                self.accounts.insert(index, Registration { owner: env.sender(), public_key });
+                self.next_index += 1;
+                index
+            }
+            Some(index) => match self.accounts.get(&index) {
+                Some(r) if r.public_key == public_key => index,
+                Some(_) => return Err(Revert("the account holds another key".into())),
+                None => return Err(Revert("no such account: deposit with `to: None` to open one".into())),
+            },
+        };
+        let deposit = Deposit { to: index, public_key, amount };
+        env.charge("extend the deposit chain (Poseidon, 5 inputs)", gas::poseidon_gas(5));
+        let head = deposit.chain_link(*self.chain_heads.last().expect("the genesis head is always there"));
+        env.charge("store deposit and chain head", 2 * gas::SSTORE_SET);
+        env.charge("emit DepositQueued", gas::log_gas(2, 64));
+        self.chain_heads.push(head);
+        self.queue.push(QueuedDeposit { deposit, depositor: env.sender(), queued_at: env.block().timestamp });
+        Ok((self.queue.len() - 1, deposit))
+    }
+}
