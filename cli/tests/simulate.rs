@@ -128,7 +128,8 @@ fn bench_gas_per_tx_falls_with_batch_size() {
 /// nobody watches (the 1-of-N honest-watcher assumption, visible).
 #[test]
 fn simulate_optimistic_catches_a_lie_only_when_somebody_watches() {
-    let base = ["simulate", "optimistic", "--txs", "6", "--batch-size", "4", "--accounts", "3", "--lie-at", "5", "--json"];
+    let base =
+        ["simulate", "optimistic", "--txs", "6", "--batch-size", "4", "--accounts", "3", "--lie-at", "5", "--json"];
     let watched = json(&ok(&base));
     for field in ["assertions", "disputes", "dispute_l1_txs", "dispute_gas", "l1_gas_per_tx", "bond_slashed"] {
         assert!(watched[field].is_number(), "{field} in {watched}");
