@@ -20,6 +20,7 @@ fn a_real_zk_run_is_final_after_l1_finality_and_reports() {
     let mut designs: Vec<Box<dyn Design>> = vec![
         Box::new(ZkDesign::new(1, 4, DataMode::Calldata)),
         Box::new(WindowDesign::new("optimistic (test double)", week, 2_000.0)),
+        Box::new(compare::designs::OptimisticDesign::new(1, 4, 2)),
     ];
     let c = compare(&mut designs, &workload, &mut Silent).unwrap();
     let zk = &c.designs[0];
@@ -44,6 +45,12 @@ fn a_real_zk_run_is_final_after_l1_finality_and_reports() {
     assert!(zk.details.iter().any(|d| d.name == "constraints per batch"));
     // The zk rollup is final long before the optimistic one.
     assert!(zk.finality_seconds.max < c.designs[1].finality_seconds.median);
+    // Both rollups ran the same plan: the same deposits and the same withdrawal (the optimistic
+    // proposer also opens an account of its own).
+    let optimistic = &c.designs[2];
+    assert_eq!(optimistic.txs, zk.txs + 1);
+    assert!(optimistic.finality_seconds.median >= week, "after the challenge window");
+    assert!(optimistic.capital_locked_wei > 0);
 
     let dir = scratch("zk-report");
     let written = report::write_all(&dir, Some(&c), None, None).unwrap();

@@ -90,3 +90,44 @@ pub fn random_transactions<R: Rng + ?Sized>(
     }
     Ok(txs)
 }
+
+/// A whole workload, made once and run by every design: each user's key, the deposit
+/// that opens each user's account (user `i` gets account `i`), and the transactions
+/// that follow, valid in order after those deposits.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// User `i`'s key.
+    pub keys: Vec<SecretKey>,
+    /// Units each user deposits.
+    pub deposit_units: Amount,
+    /// The L2 transactions after the deposits.
+    pub txs: Vec<Transaction>,
+}
+
+impl Plan {
+    /// A seeded plan: `users` keys, one deposit of `deposit_units` each, then `count`
+    /// transactions of `mix`. The same arguments and rng state give the same plan, so
+    /// designs that are compared run exactly the same transactions.
+    pub fn generate<R: Rng + ?Sized>(
+        shape: TreeShape,
+        chain: ChainId,
+        users: u32,
+        deposit_units: Amount,
+        count: usize,
+        mix: Mix,
+        rng: &mut R,
+    ) -> Result<Self> {
+        let keys: Vec<SecretKey> = (0..users).map(|_| SecretKey::random(rng)).collect();
+        let mut state = State::new(shape, chain);
+        for (i, key) in keys.iter().enumerate() {
+            let deposit = crate::tx::Deposit {
+                to: AccountIndex::new(i as u32),
+                public_key: key.public_key(),
+                amount: deposit_units,
+            };
+            state.apply(&Transaction::Deposit(deposit))?;
+        }
+        let txs = random_transactions(&state, &keys, count, mix, rng)?;
+        Ok(Plan { keys, deposit_units, txs })
+    }
+}

@@ -22,7 +22,7 @@ use l1_contract_sim::optimistic::{
     AssertionStatus, GameStage, OptCall, OptimisticParams, OptimisticRollup, Resolution, Side,
 };
 use l1_contract_sim::{Address, Chain, ChainConfig, Contract, Wei, ETHER};
-use ledger::workload::{random_transactions, Mix};
+use ledger::workload::{Mix, Plan};
 use ledger::{AccountIndex, Amount, ChainId, Deposit, SecretKey, State, Transaction, TreeShape};
 use serde::{Deserialize, Serialize};
 
@@ -251,8 +251,19 @@ pub fn run<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<Report> {
     let contract = OptimisticRollup::new(Address::from_label("optimistic-rollup"), params);
     let mut world = World::new(chain, contract);
 
+    // The users' keys and transactions: the same plan any other design gets from the same rng state.
+    let mix = Mix { withdrawal_share: scenario.withdrawal_share };
+    let plan = Plan::generate(
+        scenario.tree,
+        scenario.chain_id,
+        scenario.users,
+        Amount::new(scenario.deposit_units),
+        scenario.l2_txs,
+        mix,
+        rng,
+    )?;
+    let keys = plan.keys;
     // Deposits: users, then the proposer.
-    let keys: Vec<SecretKey> = (0..scenario.users).map(|_| SecretKey::random(rng)).collect();
     let proposer_key = SecretKey::random(rng);
     let own_units = (scenario.deposit_units / 10).max(1);
     let mut stream = Vec::new();
@@ -276,13 +287,8 @@ pub fn run<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<Report> {
     }
     world.chain.advance_slot();
 
-    // The workload, valid after the deposits.
-    let mut scratch = State::new(scenario.tree, scenario.chain_id);
-    for t in &stream {
-        scratch.apply(&t.tx)?;
-    }
-    let mix = Mix { withdrawal_share: scenario.withdrawal_share };
-    let workload = random_transactions(&scratch, &keys, scenario.l2_txs, mix, rng)?;
+    // The workload, valid after the deposits (the proposer's own account does not change it).
+    let workload = plan.txs;
     let start = world.chain.now();
     for (j, tx) in workload.into_iter().enumerate() {
         let id = stream.len();

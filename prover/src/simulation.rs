@@ -8,7 +8,7 @@ use circuits::BatchShape;
 use l1_contract_sim::zk_rollup::{DataMode, ZkCall, ZkEvent, ZkRollup, ZkRollupParams};
 use l1_contract_sim::{Address, Chain, ChainConfig, Wei, ETHER};
 use ledger::tx::PublicDataSlot;
-use ledger::workload::{random_transactions, Mix};
+use ledger::workload::{random_transactions, Mix, Plan};
 use ledger::{AccountIndex, Arity, ChainId, SecretKey, State, Transaction, TreeShape};
 use serde::{Deserialize, Serialize};
 
@@ -152,7 +152,16 @@ struct World {
     withdrawals_paid: Vec<(f64, u64)>,
 }
 
-fn build_world<R: RngCore + CryptoRng>(s: &ZkScenario, prover: Prover, rng: &mut R) -> Result<World> {
+/// The scenario's users and transactions, from its seed alone: the same plan any other
+/// design gets for the same seed (see [`Plan`]), whatever the prover's randomness does.
+pub fn zk_plan(s: &ZkScenario, count: usize, mix: Mix) -> Result<Plan> {
+    let shape = s.shape()?;
+    let units = ledger::Amount::new((s.deposit_wei / l1_contract_sim::GWEI) as u64);
+    Plan::generate(shape.tree, shape.chain_id, s.accounts, units, count, mix, &mut scenario_rng(s.seed))
+        .map_err(|e| ProverError::Operator(e.to_string()))
+}
+
+fn build_world(s: &ZkScenario, prover: Prover, keys: Vec<SecretKey>) -> Result<World> {
     let shape = prover.shape();
     let mut chain = Chain::new(ChainConfig::default());
     let params = ZkRollupParams::new(shape.tree, shape.batch_size, shape.chain_id);
@@ -163,7 +172,6 @@ fn build_world<R: RngCore + CryptoRng>(s: &ZkScenario, prover: Prover, rng: &mut
         chain.fund(who, 100 * ETHER);
         funded += 100 * ETHER;
     }
-    let keys: Vec<SecretKey> = (0..s.accounts).map(|_| SecretKey::random(rng)).collect();
     let mut deposit_gas = Vec::new();
     for (i, key) in keys.iter().enumerate() {
         let call = ZkCall::Deposit { to: None, public_key: key.public_key() };
@@ -218,7 +226,8 @@ pub fn run_zk<R: RngCore + CryptoRng>(
 ) -> Result<ZkReport> {
     let (prover, setup_seconds) = make_prover(s, prover, rng, progress)?;
     let constraints = prover.keys().meta.size.constraints;
-    let mut w = build_world(s, prover, rng)?;
+    let plan = zk_plan(s, s.txs, Mix { withdrawal_share: s.withdrawal_share })?;
+    let mut w = build_world(s, prover, plan.keys)?;
 
     // Deposits first: the operator batches the queue.
     while let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
@@ -226,10 +235,7 @@ pub fn run_zk<R: RngCore + CryptoRng>(
     }
 
     // L2 transactions arrive one by one; a full mempool makes a batch.
-    let mix = Mix { withdrawal_share: s.withdrawal_share };
-    let txs = random_transactions(w.operator.pending_state(), &w.keys, s.txs, mix, rng)
-        .map_err(|e| ProverError::Operator(e.to_string()))?;
-    for tx in txs {
+    for tx in plan.txs {
         let arrival = w.chain.now() + s.seconds_between_txs;
         w.chain.advance_to_timestamp(arrival);
         w.operator.accept(tx, w.chain.now()).map_err(|e| ProverError::Operator(e.to_string()))?;
@@ -401,14 +407,12 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
 ) -> Result<ExodusReport> {
     let (prover, _) = make_prover(s, prover, rng, progress)?;
     let shape = prover.shape();
-    let mut w = build_world(s, prover, rng)?;
+    let plan = zk_plan(s, s.txs.min(s.batch_size), Mix { withdrawal_share: 0.0 })?;
+    let mut w = build_world(s, prover, plan.keys)?;
     while let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
         w.committed.push(batch);
     }
-    let mix = Mix { withdrawal_share: 0.0 };
-    let txs = random_transactions(w.operator.pending_state(), &w.keys, s.txs.min(s.batch_size), mix, rng)
-        .map_err(|e| ProverError::Operator(e.to_string()))?;
-    for tx in txs {
+    for tx in plan.txs {
         w.operator.accept(tx, w.chain.now()).map_err(|e| ProverError::Operator(e.to_string()))?;
     }
     if let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {

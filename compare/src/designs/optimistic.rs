@@ -166,7 +166,8 @@ impl Design for OptimisticDesign {
             challengers: vec![ChallengerBehaviour::Honest],
             ..scenario.clone()
         };
-        let attacked = optimistic::run(&lying, rng).map_err(wrap)?;
+        // The same plan again: the attack run replays the honest run's transactions.
+        let attacked = optimistic::run(&lying, &mut workload.rng()).map_err(wrap)?;
         let metrics = self.metrics(&honest, &attacked, &scenario, chain)?;
         self.last = Some((honest, attacked));
         Ok(metrics)
