@@ -14,6 +14,7 @@
 //! - [`types`]: [`Address`] and [`Wei`]; [`error`]: [`ChainError`], why the chain refuses a transaction.
 //! - [`optimistic`]: the optimistic-rollup contract, with interactive (bisection) fraud proofs and a one-step
 //!   proof that re-executes one L2 transaction with the `ledger` rules.
+//! - [`abi`]: the calldata layout contracts price their calls with.
 //! - [`deposits`]: the deposit queue, its Poseidon chain and the account registry both rollups share.
 //! - [`test_utils`]: a tiny vault contract for tests and examples.
 //!
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod abi;
 pub mod chain;
 pub mod deposits;
 pub mod error;

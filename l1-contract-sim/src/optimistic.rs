@@ -88,6 +88,7 @@ use ledger::{Account, AccountIndex, Amount, ChainId, Fr, PublicKey, State, Trans
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::abi::{push_fr, push_selector, push_u64};
 use crate::chain::{Contract, Env, Revert};
 use crate::deposits::{DepositQueue, QueuedDeposit};
 use crate::gas;
@@ -867,76 +868,71 @@ impl OptimisticRollup {
     /// The calldata of a call: a 4-byte selector and ABI-like words; a batch's transactions are packed
     /// ([`encode_tx`]), paths and witnesses are 32-byte words.
     pub fn calldata(&self, call: &OptCall) -> Vec<u8> {
-        let fr = |out: &mut Vec<u8>, x: &Fr| out.extend_from_slice(&fr_to_be_bytes(x));
-        let word = |out: &mut Vec<u8>, x: u64| {
-            out.extend_from_slice(&[0u8; 24]);
-            out.extend_from_slice(&x.to_be_bytes());
-        };
         let mut out = Vec::new();
         match call {
             OptCall::Deposit { to, public_key } => {
-                out.extend_from_slice(&[0x11, 0, 0, 0]);
-                word(&mut out, to.map_or(u64::MAX, |i| u64::from(i.value())));
-                fr(&mut out, &public_key.x());
-                fr(&mut out, &public_key.y());
+                push_selector(&mut out, 0x11);
+                push_u64(&mut out, to.map_or(u64::MAX, |i| u64::from(i.value())));
+                push_fr(&mut out, &public_key.x());
+                push_fr(&mut out, &public_key.y());
             }
             OptCall::Propose { prev_root, new_state, txs, trace_commitment } => {
-                out.extend_from_slice(&[0x12, 0, 0, 0]);
-                fr(&mut out, prev_root);
+                push_selector(&mut out, 0x12);
+                push_fr(&mut out, prev_root);
                 out.extend_from_slice(&new_state.encode());
                 out.extend_from_slice(trace_commitment);
-                word(&mut out, 32 * 7);
+                push_u64(&mut out, 32 * 7);
                 let data: Vec<u8> = txs.iter().flat_map(|t| encode_tx(t).unwrap_or_default()).collect();
-                word(&mut out, data.len() as u64);
+                push_u64(&mut out, data.len() as u64);
                 out.extend_from_slice(&data);
                 out.resize(out.len() + (32 - data.len() % 32) % 32, 0);
             }
             OptCall::Challenge { assertion } => {
-                out.extend_from_slice(&[0x13, 0, 0, 0]);
-                word(&mut out, *assertion);
+                push_selector(&mut out, 0x13);
+                push_u64(&mut out, *assertion);
             }
             OptCall::Reveal { game, points } => {
-                out.extend_from_slice(&[0x14, 0, 0, 0]);
-                word(&mut out, *game);
+                push_selector(&mut out, 0x14);
+                push_u64(&mut out, *game);
                 for (state, path) in points {
                     out.extend_from_slice(&state.encode());
                     path.iter().for_each(|h| out.extend_from_slice(h));
                 }
             }
             OptCall::Choose { game, part } => {
-                out.extend_from_slice(&[0x15, 0, 0, 0]);
-                word(&mut out, *game);
-                word(&mut out, u64::from(*part));
+                push_selector(&mut out, 0x15);
+                push_u64(&mut out, *game);
+                push_u64(&mut out, u64::from(*part));
             }
             OptCall::OneStepProof { game, tx, tx_path, witness } => {
-                out.extend_from_slice(&[0x16, 0, 0, 0]);
-                word(&mut out, *game);
+                push_selector(&mut out, 0x16);
+                push_u64(&mut out, *game);
                 let data = encode_tx(tx).unwrap_or_default();
                 out.extend_from_slice(&data);
                 out.resize(out.len() + (32 - data.len() % 32) % 32, 0);
                 tx_path.iter().for_each(|h| out.extend_from_slice(h));
                 for a in &witness.accounts {
-                    word(&mut out, u64::from(a.index.value()));
+                    push_u64(&mut out, u64::from(a.index.value()));
                     match &a.before {
                         Some(acc) => {
-                            fr(&mut out, &acc.public_key.x());
-                            fr(&mut out, &acc.public_key.y());
-                            fr(&mut out, &acc.packed_balance_nonce());
+                            push_fr(&mut out, &acc.public_key.x());
+                            push_fr(&mut out, &acc.public_key.y());
+                            push_fr(&mut out, &acc.packed_balance_nonce());
                         }
                         None => out.extend_from_slice(&[0u8; 96]),
                     }
-                    a.proof.siblings.iter().flatten().for_each(|s| fr(&mut out, s));
+                    a.proof.siblings.iter().flatten().for_each(|s| push_fr(&mut out, s));
                 }
             }
             OptCall::Timeout { game } => {
-                out.extend_from_slice(&[0x17, 0, 0, 0]);
-                word(&mut out, *game);
+                push_selector(&mut out, 0x17);
+                push_u64(&mut out, *game);
             }
             OptCall::Confirm { assertion } => {
-                out.extend_from_slice(&[0x18, 0, 0, 0]);
-                word(&mut out, *assertion);
+                push_selector(&mut out, 0x18);
+                push_u64(&mut out, *assertion);
             }
-            OptCall::Withdraw => out.extend_from_slice(&[0x19, 0, 0, 0]),
+            OptCall::Withdraw => push_selector(&mut out, 0x19),
         }
         out
     }

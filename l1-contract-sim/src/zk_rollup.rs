@@ -43,6 +43,7 @@ use ledger::tx::{PublicDataSlot, PUBDATA_SLOT_BYTES};
 use ledger::{Account, AccountIndex, Amount, ChainId, Fr, PublicKey};
 use serde::{Deserialize, Serialize};
 
+use crate::abi::{push_fr, push_selector, push_u64};
 use crate::chain::{Contract, Env, Revert};
 use crate::deposits::DepositQueue;
 pub use crate::deposits::{QueuedDeposit, Registration};
@@ -299,27 +300,22 @@ impl ZkRollup {
     /// The calldata a call carries (a 4-byte selector and 32-byte words, as the ABI
     /// would lay them out), so that calldata gas is priced from real bytes.
     pub fn calldata(&self, call: &ZkCall) -> Vec<u8> {
-        let word_fr = |out: &mut Vec<u8>, x: &Fr| out.extend_from_slice(&ledger::field::fr_to_be_bytes(x));
-        let word_u64 = |out: &mut Vec<u8>, x: u64| {
-            out.extend_from_slice(&[0u8; 24]);
-            out.extend_from_slice(&x.to_be_bytes());
-        };
         let mut out = Vec::new();
         match call {
             ZkCall::Deposit { to, public_key } => {
-                out.extend_from_slice(&[0x01, 0, 0, 0]);
-                word_u64(&mut out, to.map_or(u64::MAX, |i| u64::from(i.value())));
-                word_fr(&mut out, &public_key.x());
-                word_fr(&mut out, &public_key.y());
+                push_selector(&mut out, 0x01);
+                push_u64(&mut out, to.map_or(u64::MAX, |i| u64::from(i.value())));
+                push_fr(&mut out, &public_key.x());
+                push_fr(&mut out, &public_key.y());
             }
             ZkCall::CommitBatch { new_root, public_data, proof, mode } => {
-                out.extend_from_slice(&[0x02, 0, 0, 0]);
-                word_fr(&mut out, new_root);
+                push_selector(&mut out, 0x02);
+                push_fr(&mut out, new_root);
                 out.extend_from_slice(&proof_words(proof));
                 match mode {
                     DataMode::Calldata => {
-                        word_u64(&mut out, 32 * 11); // offset of the bytes argument
-                        word_u64(&mut out, public_data.len() as u64);
+                        push_u64(&mut out, 32 * 11); // offset of the bytes argument
+                        push_u64(&mut out, public_data.len() as u64);
                         out.extend_from_slice(public_data);
                         out.resize(out.len() + (32 - public_data.len() % 32) % 32, 0);
                     }
@@ -331,23 +327,23 @@ impl ZkRollup {
                     }
                 }
             }
-            ZkCall::Withdraw => out.extend_from_slice(&[0x03, 0, 0, 0]),
-            ZkCall::ActivateExodus => out.extend_from_slice(&[0x04, 0, 0, 0]),
+            ZkCall::Withdraw => push_selector(&mut out, 0x03),
+            ZkCall::ActivateExodus => push_selector(&mut out, 0x04),
             ZkCall::Exit { index, account, proof } => {
-                out.extend_from_slice(&[0x05, 0, 0, 0]);
-                word_u64(&mut out, u64::from(index.value()));
-                word_fr(&mut out, &account.public_key.x());
-                word_fr(&mut out, &account.public_key.y());
-                word_fr(&mut out, &account.packed_balance_nonce());
+                push_selector(&mut out, 0x05);
+                push_u64(&mut out, u64::from(index.value()));
+                push_fr(&mut out, &account.public_key.x());
+                push_fr(&mut out, &account.public_key.y());
+                push_fr(&mut out, &account.packed_balance_nonce());
                 for level in &proof.siblings {
                     for s in level {
-                        word_fr(&mut out, s);
+                        push_fr(&mut out, s);
                     }
                 }
             }
             ZkCall::RefundDeposit { position } => {
-                out.extend_from_slice(&[0x06, 0, 0, 0]);
-                word_u64(&mut out, *position as u64);
+                push_selector(&mut out, 0x06);
+                push_u64(&mut out, *position as u64);
             }
         }
         out

@@ -125,22 +125,20 @@ fn check_proof_points(proof: &Proof<Bn254>) -> Result<()> {
     check_g1(&proof.c, "proof.c")
 }
 
-/// On the curve and in the prime-order subgroup (always, for G1; checked anyway).
+/// On the curve and in the prime-order subgroup (always true of G1 on the curve; checked anyway).
 pub(crate) fn check_g1(point: &G1Affine, what: &str) -> Result<()> {
-    if point.is_zero() {
-        return Ok(());
-    }
-    if !point.is_on_curve() {
-        return Err(VerifyError::NotOnCurve { what: what.into() });
-    }
-    if !point.is_in_correct_subgroup_assuming_on_curve() {
-        return Err(VerifyError::NotInSubgroup { what: what.into() });
-    }
-    Ok(())
+    check_point(point, what)
 }
 
 /// On the twist curve and in the prime-order subgroup (the twist has a large cofactor).
 pub(crate) fn check_g2(point: &G2Affine, what: &str) -> Result<()> {
+    check_point(point, what)
+}
+
+fn check_point<P: ark_ec::short_weierstrass::SWCurveConfig>(
+    point: &ark_ec::short_weierstrass::Affine<P>,
+    what: &str,
+) -> Result<()> {
     if point.is_zero() {
         return Ok(());
     }
