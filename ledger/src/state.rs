@@ -230,26 +230,55 @@ impl State {
         Ok(AccountUpdate { index, before, after, proof, root_before, root_after })
     }
 
+    /// Checks that `index` may sign for `message` with `nonce`: the account exists, the
+    /// signature is its key's, the nonce is its next one.
+    fn check_signed(
+        &self,
+        index: AccountIndex,
+        message: Fr,
+        signature: &crate::eddsa::Signature,
+        nonce: crate::types::Nonce,
+    ) -> Result<()> {
+        let account = self.existing(index)?;
+        if !account.public_key.verify(message, signature) {
+            return Err(LedgerError::BadSignature(index));
+        }
+        if nonce != account.nonce {
+            return Err(LedgerError::WrongNonce { index, expected: account.nonce, got: nonce });
+        }
+        Ok(())
+    }
+
+    /// The account at `index` after paying `amount` and using its nonce.
+    fn debited(&self, index: AccountIndex, amount: Amount) -> Result<Account> {
+        let account = self.existing(index)?;
+        let balance = account.balance.checked_sub(amount).ok_or(LedgerError::InsufficientBalance {
+            index,
+            balance: account.balance,
+            needed: amount,
+        })?;
+        let nonce = account.nonce.next().ok_or(LedgerError::NonceOverflow(index))?;
+        Ok(Account { balance, nonce, ..account })
+    }
+
+    /// The effects of moving `amount` from `from` to `to` (the leaves to write, in order).
+    fn transfer_effects(
+        &self,
+        from: AccountIndex,
+        to: AccountIndex,
+        amount: Amount,
+    ) -> Result<Vec<(AccountIndex, Account)>> {
+        let sender_after = self.debited(from, amount)?;
+        // A transfer to oneself reads the receiver after the debit.
+        let receiver = if to == from { sender_after } else { self.existing(to)? };
+        let credited = receiver.balance.checked_add(amount).ok_or(LedgerError::BalanceOverflow(to))?;
+        Ok(vec![(from, sender_after), (to, Account { balance: credited, ..receiver })])
+    }
+
     fn check_transfer(&self, t: &Transfer) -> Result<Vec<(AccountIndex, Account)>> {
         check_amount(t.amount)?;
-        let sender = self.existing(t.from)?;
-        if !sender.public_key.verify(t.message(self.chain), &t.signature) {
-            return Err(LedgerError::BadSignature(t.from));
-        }
-        if t.nonce != sender.nonce {
-            return Err(LedgerError::WrongNonce { index: t.from, expected: sender.nonce, got: t.nonce });
-        }
-        let balance = sender.balance.checked_sub(t.amount).ok_or(LedgerError::InsufficientBalance {
-            index: t.from,
-            balance: sender.balance,
-            needed: t.amount,
-        })?;
-        let nonce = sender.nonce.next().ok_or(LedgerError::NonceOverflow(t.from))?;
-        let sender_after = Account { balance, nonce, ..sender };
-        // A transfer to oneself reads the receiver after the debit.
-        let receiver = if t.to == t.from { sender_after } else { self.existing(t.to)? };
-        let credited = receiver.balance.checked_add(t.amount).ok_or(LedgerError::BalanceOverflow(t.to))?;
-        Ok(vec![(t.from, sender_after), (t.to, Account { balance: credited, ..receiver })])
+        self.check_signed(t.from, t.message(self.chain), &t.signature, t.nonce)?;
+        self.transfer_effects(t.from, t.to, t.amount)
     }
 
     fn check_deposit(&self, d: &Deposit) -> Result<(AccountIndex, Account)> {
@@ -269,20 +298,8 @@ impl State {
 
     fn check_withdrawal(&self, w: &Withdrawal) -> Result<(AccountIndex, Account)> {
         check_amount(w.amount)?;
-        let account = self.existing(w.from)?;
-        if !account.public_key.verify(w.message(self.chain), &w.signature) {
-            return Err(LedgerError::BadSignature(w.from));
-        }
-        if w.nonce != account.nonce {
-            return Err(LedgerError::WrongNonce { index: w.from, expected: account.nonce, got: w.nonce });
-        }
-        let balance = account.balance.checked_sub(w.amount).ok_or(LedgerError::InsufficientBalance {
-            index: w.from,
-            balance: account.balance,
-            needed: w.amount,
-        })?;
-        let nonce = account.nonce.next().ok_or(LedgerError::NonceOverflow(w.from))?;
-        Ok((w.from, Account { balance, nonce, ..account }))
+        self.check_signed(w.from, w.message(self.chain), &w.signature, w.nonce)?;
+        Ok((w.from, self.debited(w.from, w.amount)?))
     }
 
     /// Applies a batch of at most `batch_size` transactions, all or nothing: on the
@@ -343,29 +360,8 @@ impl State {
                 })?;
                 vec![self.check_deposit(&Deposit { to, public_key, amount })?]
             }
-            PublicDataSlot::Transfer { from, to, amount } => {
-                let sender = self.existing(from)?;
-                let balance = sender.balance.checked_sub(amount).ok_or(LedgerError::InsufficientBalance {
-                    index: from,
-                    balance: sender.balance,
-                    needed: amount,
-                })?;
-                let nonce = sender.nonce.next().ok_or(LedgerError::NonceOverflow(from))?;
-                let sender_after = Account { balance, nonce, ..sender };
-                let receiver = if to == from { sender_after } else { self.existing(to)? };
-                let credited = receiver.balance.checked_add(amount).ok_or(LedgerError::BalanceOverflow(to))?;
-                vec![(from, sender_after), (to, Account { balance: credited, ..receiver })]
-            }
-            PublicDataSlot::Withdrawal { from, amount } => {
-                let account = self.existing(from)?;
-                let balance = account.balance.checked_sub(amount).ok_or(LedgerError::InsufficientBalance {
-                    index: from,
-                    balance: account.balance,
-                    needed: amount,
-                })?;
-                let nonce = account.nonce.next().ok_or(LedgerError::NonceOverflow(from))?;
-                vec![(from, Account { balance, nonce, ..account })]
-            }
+            PublicDataSlot::Transfer { from, to, amount } => self.transfer_effects(from, to, amount)?,
+            PublicDataSlot::Withdrawal { from, amount } => vec![(from, self.debited(from, amount)?)],
         };
         for (index, after) in updates {
             self.write(index, after)?;
