@@ -180,11 +180,19 @@ mod tests {
     use ark_relations::gr1cs::ConstraintSystem;
     use ledger::SecretKey;
 
+    /// `key`'s public key, allocated in `mode` and constrained to the curve.
+    fn alloc_key(
+        cs: &ark_relations::gr1cs::ConstraintSystemRef<Fr>,
+        key: &SecretKey,
+        mode: AllocationMode,
+    ) -> CircomPointVar {
+        let pk = key.public_key();
+        CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), mode), alloc_fr(cs.clone(), pk.y(), mode)).unwrap()
+    }
+
     fn check(key: &SecretKey, signer: &SecretKey, msg: Fr, signed: Fr, mode: AllocationMode) -> bool {
         let cs = ConstraintSystem::<Fr>::new_ref();
-        let pk = signer.public_key();
-        let pk =
-            CircomPointVar::on_curve(alloc_fr(cs.clone(), pk.x(), mode), alloc_fr(cs.clone(), pk.y(), mode)).unwrap();
+        let pk = alloc_key(&cs, signer, mode);
         let sig = SignatureVar::new_witness(cs.clone(), Some(&key.sign(signed))).unwrap();
         let msg = alloc_fr(cs.clone(), msg, mode);
         verify(&pk, &msg, &sig).unwrap();
@@ -212,12 +220,7 @@ mod tests {
         let m = Fr::from(77u64);
         let sig = alice.sign(m);
         let cs = ConstraintSystem::<Fr>::new_ref();
-        let pk = alice.public_key();
-        let pk = CircomPointVar::on_curve(
-            alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness),
-            alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness),
-        )
-        .unwrap();
+        let pk = alloc_key(&cs, &alice, AllocationMode::Witness);
         let mut s = SignatureVar::new_witness(cs.clone(), Some(&sig)).unwrap();
         // Flip the lowest bit of S: S ± 1 is another scalar.
         s.s_bits[0] = !s.s_bits[0].clone();
@@ -264,12 +267,7 @@ mod tests {
     fn constraint_count_is_pinned() {
         let alice = SecretKey::from_bytes([6; 32]);
         let cs = ConstraintSystem::<Fr>::new_ref();
-        let pk = alice.public_key();
-        let pk = CircomPointVar::on_curve(
-            alloc_fr(cs.clone(), pk.x(), AllocationMode::Witness),
-            alloc_fr(cs.clone(), pk.y(), AllocationMode::Witness),
-        )
-        .unwrap();
+        let pk = alloc_key(&cs, &alice, AllocationMode::Witness);
         let sig = SignatureVar::new_witness(cs.clone(), Some(&alice.sign(Fr::from(1u64)))).unwrap();
         let msg = alloc_fr(cs.clone(), Fr::from(1u64), AllocationMode::Witness);
         verify(&pk, &msg, &sig).unwrap();

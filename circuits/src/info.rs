@@ -87,11 +87,11 @@ pub fn combine(shape: BatchShape) -> Result<CircuitInfo> {
     let one = measure(BatchShape { batch_size: 1, ..shape })?;
     let two = measure(BatchShape { batch_size: 2, ..shape })?;
     // Two batch sizes with different block counts, to price one block.
-    let (small, large) = (1usize, 1 + 64 / PUBDATA_SLOT_BYTES + 1);
-    let small_info = one;
+    // A batch with more SHA-256 blocks than the one-slot batch prices one block.
+    let large = 2 + 64 / PUBDATA_SLOT_BYTES;
     let large_info = measure(BatchShape { batch_size: large, ..shape })?;
-    let per_block = (large_info.breakdown.public_data_hash - small_info.breakdown.public_data_hash)
-        / (commitment_blocks(large) - commitment_blocks(small));
+    let per_block = (large_info.breakdown.public_data_hash - one.breakdown.public_data_hash)
+        / (commitment_blocks(large) - commitment_blocks(1));
     let hash_fixed = one.breakdown.public_data_hash - per_block * commitment_blocks(1);
 
     let slot = |f: fn(&Breakdown) -> usize| f(&two.breakdown) - f(&one.breakdown);
