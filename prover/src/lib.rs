@@ -91,6 +91,8 @@ pub fn setup<R: RngCore + CryptoRng>(
     let matrices = r1cs_matrices(&cs)?;
     drop(cs);
 
+    // ark-groth16's generator synthesises the circuit again itself (it takes a circuit, not
+    // matrices): a second synthesis, once per setup, about 4% of setup time. Proving never does.
     progress.stage("generating the Groth16 parameters (the long part)");
     let pk: ProvingKey<Bn254> = match kind {
         SetupKind::Fresh => {
