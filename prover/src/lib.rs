@@ -92,7 +92,7 @@ pub fn setup<R: RngCore + CryptoRng>(
     drop(cs);
 
     // ark-groth16's generator synthesises the circuit again itself (it takes a circuit, not
-    // matrices): a second synthesis, once per setup, about 4% of setup time. Proving never does.
+    // matrices): a second synthesis, once per setup and small next to the MSMs. Proving never does.
     progress.stage("generating the Groth16 parameters (the long part)");
     let pk: ProvingKey<Bn254> = match kind {
         SetupKind::Fresh => {
