@@ -2,13 +2,13 @@
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use l1_contract_sim::zk_rollup::DataMode;
 use ledger::workload::Mix;
 use ledger::{Amount, Arity, BatchRecord, ChainId, TreeShape};
 use prover::{Progress as _, Prover, SetupKind};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
+use zk_rollup::contract::DataMode;
 
 use crate::output;
 use crate::progress::Spinner;
@@ -136,7 +136,7 @@ fn gas(args: BenchGasArgs) -> Result<()> {
         // The same seed for every mode: each mode prices the same batches.
         let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
         rows.extend(
-            prover::simulation::gas_table(args.depth, &args.batch_sizes, mode, &mut rng)
+            zk_rollup::simulation::gas_table(args.depth, &args.batch_sizes, mode, &mut rng)
                 .map_err(zk::prover_error("cannot price the commits"))?,
         );
     }

@@ -9,7 +9,7 @@ use compare::designs::{OptimisticDesign, ZkDesign};
 use compare::metrics::Workload;
 use compare::runner::{compare, Comparison, Design};
 use compare::study::{proof_costs, StudyConfig};
-use l1_contract_sim::zk_rollup::DataMode;
+use zk_rollup::contract::DataMode;
 
 use crate::output;
 use crate::progress::Spinner;

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 use clap::Args;
-use prover::simulation::ZkReport;
 use serde::Serialize;
+use zk_rollup::simulation::ZkReport;
 
 use crate::output;
 use crate::simulate::{self, ScenarioArgs, SetupSource, ZkJson};
@@ -67,7 +67,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
 /// The demo's zk run next to the optimistic rollup on the same workload (which is
 /// cheap: no proofs), as `rollup compare` would show them.
 fn compare_with_optimistic(
-    scenario: &prover::simulation::ZkScenario,
+    scenario: &zk_rollup::simulation::ZkScenario,
     report: &ZkReport,
 ) -> Result<compare::runner::Comparison> {
     use compare::runner::Design as _;

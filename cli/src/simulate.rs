@@ -10,14 +10,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use l1_contract_sim::zk_rollup::DataMode;
 use l1_contract_sim::{Wei, ETHER};
 use ledger::ChainId;
-use prover::simulation::{ExodusReport, Spread, ZkReport, ZkScenario};
 use prover::{Keys, Prover};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
+use zk_rollup::contract::DataMode;
+use zk_rollup::simulation::{ExodusReport, Spread, ZkReport, ZkScenario};
 
 use crate::output;
 use crate::progress::Spinner;
@@ -256,14 +256,14 @@ impl prover::Progress for ScenarioProgress {
 pub fn run_normal(scenario: &ZkScenario, prover: Option<Prover>) -> Result<ZkReport> {
     let mut progress = ScenarioProgress::new(prover.is_none().then_some(scenario.seed));
     let mut rng = ChaCha20Rng::seed_from_u64(scenario.seed);
-    prover::simulation::run_zk(scenario, prover, &mut rng, &mut progress)
+    zk_rollup::simulation::run_zk(scenario, prover, &mut rng, &mut progress)
         .map_err(zk::prover_error("the simulation failed"))
 }
 
 fn run_exodus(scenario: &ZkScenario, prover: Option<Prover>) -> Result<ExodusReport> {
     let mut progress = ScenarioProgress::new(prover.is_none().then_some(scenario.seed));
     let mut rng = ChaCha20Rng::seed_from_u64(scenario.seed);
-    prover::simulation::run_exodus(scenario, prover, &mut rng, &mut progress)
+    zk_rollup::simulation::run_exodus(scenario, prover, &mut rng, &mut progress)
         .map_err(zk::prover_error("the exodus simulation failed"))
 }
 

@@ -134,8 +134,8 @@ pub fn run(args: SimulateOptimisticArgs) -> Result<()> {
     Ok(())
 }
 
-fn days(seconds: u64) -> String {
-    format!("{seconds} s ({:.2} days)", seconds as f64 / 86_400.0)
+fn days(seconds: f64) -> String {
+    format!("{seconds} s ({:.2} days)", seconds / 86_400.0)
 }
 
 fn summary(s: &Scenario, r: &Report) -> String {

@@ -222,6 +222,6 @@ impl BatchPublic {
 
 /// A prover error under `context`, as one message: the prover's errors already name
 /// their cause in their text, so their source chain is not repeated.
-pub fn prover_error(context: impl std::fmt::Display) -> impl FnOnce(prover::ProverError) -> anyhow::Error {
+pub fn prover_error<E: std::fmt::Display>(context: impl std::fmt::Display) -> impl FnOnce(E) -> anyhow::Error {
     move |err| anyhow!("{context}: {err}")
 }

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use prover::simulation::{ExodusReport, ZkReport};
 use serde_json::Value;
+use zk_rollup::simulation::{ExodusReport, ZkReport};
 
 /// A fresh directory under the system temp dir, removed when dropped.
 struct TempDir(PathBuf);
@@ -137,7 +137,7 @@ fn simulate_optimistic_catches_a_lie_only_when_somebody_watches() {
     assert_eq!(watched["winner"], "challenger");
     assert_eq!(watched["false_root_confirmed"], false);
     assert_eq!(watched["eth_conserved"], true);
-    assert!(watched["finality_seconds"]["median"].as_u64().unwrap() >= 7 * 24 * 3600, "the window");
+    assert!(watched["finality_seconds"]["median"].as_f64().unwrap() >= (7 * 24 * 3600) as f64, "the window");
 
     let unwatched: Vec<&str> = base.iter().copied().chain(["--challenger", "none"]).collect();
     let unwatched = json(&ok(&unwatched));

@@ -348,7 +348,7 @@ fn demo_json_runs_the_rollup_on_l1() {
     assert!(report["prove_seconds"].as_f64().unwrap() > 0.0);
     assert!(report["wall_seconds"].as_f64().unwrap() > 0.0);
     // Wei amounts exceed 2^64: compared exactly through the typed report.
-    let typed: prover::simulation::ZkReport = serde_json::from_str(text.trim()).expect("a ZkReport");
+    let typed: zk_rollup::simulation::ZkReport = serde_json::from_str(text.trim()).expect("a ZkReport");
     assert_eq!(typed.eth_funded, typed.eth_accounted);
     assert!(typed.finality_seconds.median > 0.0);
 }

@@ -8,6 +8,9 @@ pub enum CompareError {
     /// Setup, proving or a zk scenario failed.
     #[error(transparent)]
     Prover(#[from] prover::ProverError),
+    /// The zk rollup's contract, operator or scenario failed.
+    #[error(transparent)]
+    ZkRollup(#[from] zk_rollup::ZkRollupError),
     /// The circuit could not be synthesised or measured.
     #[error(transparent)]
     Circuit(#[from] circuits::CircuitError),

@@ -74,7 +74,7 @@ pub struct Spread {
 impl Spread {
     /// The spread of `values` (zeros when empty).
     pub fn of(values: &[f64]) -> Self {
-        prover::simulation::Spread::of(values).into()
+        ledger::stats::Spread::of(values).into()
     }
 
     /// One value, median and maximum alike.
@@ -83,8 +83,8 @@ impl Spread {
     }
 }
 
-impl From<prover::simulation::Spread> for Spread {
-    fn from(s: prover::simulation::Spread) -> Self {
+impl From<ledger::stats::Spread> for Spread {
+    fn from(s: ledger::stats::Spread) -> Self {
         Spread { median: s.median, max: s.max }
     }
 }

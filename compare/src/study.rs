@@ -3,7 +3,7 @@
 //! For every (tree depth, batch size) the study counts the circuit's constraints, in total and by part
 //! ([`circuits::info::estimate`]: synthesised whole up to [`circuits::info::SYNTHESISE_UP_TO`] slots, combined
 //! from smaller syntheses above, flagged by `synthesised`), and the L1 gas per transaction of committing such
-//! a batch in calldata and in blobs ([`prover::simulation::gas_table`]: real signed transfers through the
+//! a batch in calldata and in blobs ([`zk_rollup::simulation::gas_table`]: real signed transfers through the
 //! contract's metered code, without proving).
 //!
 //! Shapes of at most [`StudyConfig::max_prove_constraints`] constraints are then **measured**: a seeded setup,
@@ -17,15 +17,15 @@ use std::time::Instant;
 use ark_serialize::CanonicalSerialize;
 use circuits::info::{estimate, CircuitInfo};
 use circuits::{BatchShape, Breakdown};
-use l1_contract_sim::zk_rollup::DataMode;
 use l1_contract_sim::ChainConfig;
 use ledger::tx::PUBDATA_SLOT_BYTES;
 use ledger::workload::{genesis, random_transactions, Mix};
 use ledger::{Amount, Arity, ChainId, Fr, TreeShape};
-use prover::simulation::gas_table;
 use prover::{setup, Keys, Progress, Prover, SetupKind};
 use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
+use zk_rollup::simulation::gas_table;
+use zk_rollup::DataMode;
 
 use crate::error::{CompareError, Result};
 use crate::metrics::{throughput_ceiling_tps, SimRng};
@@ -175,7 +175,7 @@ pub fn proof_costs(cfg: &StudyConfig, progress: &mut dyn Progress) -> Result<Vec
         let m = measure_shape(shape, row.constraints, cfg, &mut rng, progress)?;
         row.estimated = false;
         row.setup_seconds = Some(m.setup_seconds);
-        row.prove_seconds = Some(prover::simulation::Spread::of(&m.prove_runs).median);
+        row.prove_seconds = Some(ledger::stats::Spread::of(&m.prove_runs).median);
         row.prove_runs_seconds = m.prove_runs;
         row.verify_ms = Some(m.verify_ms);
         row.pk_bytes_uncompressed = Some(m.pk_uncompressed);
@@ -343,7 +343,7 @@ fn measure_shape(
     Ok(Measured {
         setup_seconds,
         prove_runs,
-        verify_ms: prover::simulation::Spread::of(&verify).median,
+        verify_ms: ledger::stats::Spread::of(&verify).median,
         pk_uncompressed,
         pk_compressed,
         vk_bytes,

@@ -6,9 +6,9 @@ use circuits::Breakdown;
 use common::{scratch, WindowDesign};
 use compare::report::{self, labels};
 use compare::{compare, Comparison, Design, ProofCostRow, Workload};
-use l1_contract_sim::zk_rollup::DataMode;
-use prover::simulation::GasRow;
 use prover::Silent;
+use zk_rollup::contract::DataMode;
+use zk_rollup::simulation::GasRow;
 
 fn comparison() -> Comparison {
     let mut designs: Vec<Box<dyn Design>> = vec![

@@ -8,10 +8,10 @@ use circuits::BatchShape;
 use common::{scratch, WindowDesign};
 use compare::metrics::min_l1_finality_seconds;
 use compare::{compare, proof_costs, report, Design, StudyConfig, Workload, ZkDesign};
-use l1_contract_sim::zk_rollup::DataMode;
 use l1_contract_sim::ChainConfig;
 use ledger::{Arity, ChainId, TreeShape};
 use prover::Silent;
+use zk_rollup::contract::DataMode;
 
 #[test]
 fn a_real_zk_run_is_final_after_l1_finality_and_reports() {

@@ -46,6 +46,12 @@ pub enum ChainError {
         /// The sender's balance.
         have: Wei,
     },
+    /// No block had room for the transaction within this many slots ([`Chain::send`](crate::Chain::send)).
+    #[error("the transaction found no room in a block within {slots} slots")]
+    NeverIncluded {
+        /// Slots waited.
+        slots: u64,
+    },
     /// A string is not a 20-byte hex address.
     #[error("invalid address {0:?}: expected 40 hex digits, with or without 0x")]
     InvalidAddress(String),

@@ -214,6 +214,20 @@ pub fn poseidon_gas(inputs: usize) -> u64 {
     }
 }
 
+/// Gas to scan one public-data slot in EVM code for deposits and withdrawals (the
+/// transfer path of the loop), counted opcode by opcode from the yellow paper's fee
+/// schedule: JUMPDEST 1, DUP1 3, CALLDATALOAD 3, PUSH1 3, SHR 3 (the kind), DUP1 3,
+/// PUSH1 3, EQ 3, PUSH2 3, JUMPI 10 (skip if a transfer), JUMPDEST 1, POP 2, PUSH1 3,
+/// ADD 3 (next slot), DUP1 3, DUP3 3, LT 3, PUSH2 3, JUMPI 10 (loop).
+pub const DECODE_SLOT_GAS: u64 = 1 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 10 + 1 + 2 + 3 + 3 + 3 + 3 + 3 + 3 + 10;
+
+/// Gas to verify one EdDSA-Poseidon signature on the EVM, which has no Baby Jubjub precompile: the challenge
+/// hash (circomlib Poseidon of 5 inputs, [`poseidon_gas`]) plus a two-point multi-scalar multiplication
+/// measured at 107,543 gas per call in the Huff-optimised Oliver contract (AztecProtocol/Oliver README), less
+/// the 21,000 transaction base that figure includes, plus two on-curve checks and the final point comparison
+/// (about 2,000 gas of MULMOD/ADDMOD arithmetic). See the optimistic contract's docs.
+pub const EDDSA_VERIFY_GAS: u64 = 104_425 + (107_543 - TX_BASE) + 2_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

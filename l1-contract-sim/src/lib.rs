@@ -8,14 +8,17 @@
 //! - [`Contract`]: the interface every L1 contract implements; [`Chain::transact`] runs one typed call in an
 //!   [`Env`] that meters gas, moves ETH and exposes the transaction's blobs, and returns a [`Receipt`] with an
 //!   itemised gas bill. A reverted call restores the contract and its balance movements and still pays gas.
+//! - [`Chain::send`]: the one send-and-wait helper (waits for a block with room).
 //! - [`Mempool`]: pending transactions included by priority fee as long as they fit.
 //! - [`gas`]: the one gas schedule (EIP-2028, EIP-7623, EIP-2929, EIP-1108, EIP-4844, yellow paper) and the
 //!   [`GasMeter`]; [`fees`]: `fake_exponential`, the blob base fee and the EIP-1559 base fee.
 //! - [`types`]: [`Address`] and [`Wei`]; [`error`]: [`ChainError`], why the chain refuses a transaction.
-//! - [`optimistic`]: the optimistic-rollup contract, with interactive (bisection) fraud proofs and a one-step
-//!   proof that re-executes one L2 transaction with the `ledger` rules.
 //! - [`abi`]: the calldata layout contracts price their calls with.
 //! - [`deposits`]: the deposit queue, its Poseidon chain and the account registry both rollups share.
+//!
+//! It knows no scaling design: each design's contracts live in that design's crate (`zk-rollup`,
+//! `optimistic`, `channels`, `sidechain`, `plasma`) and implement [`Contract`]. Every gas constant any
+//! contract charges lives in [`gas`].
 //! - [`test_utils`]: a tiny vault contract for tests and examples.
 //!
 //! Nothing here reads a clock, an RNG or the file system: time and randomness are inputs.
@@ -28,13 +31,12 @@ pub mod deposits;
 pub mod error;
 pub mod fees;
 pub mod gas;
-pub mod optimistic;
 pub mod test_utils;
 pub mod types;
-pub mod zk_rollup;
 
 pub use chain::{
     BlockContext, BlockSummary, Chain, ChainConfig, Contract, Env, Mempool, Receipt, Revert, TxRequest, COINBASE,
+    MAX_WAIT_SLOTS,
 };
 pub use error::ChainError;
 pub use fees::BlobSchedule;

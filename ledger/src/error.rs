@@ -109,6 +109,26 @@ pub enum LedgerError {
         /// Why it failed.
         source: Box<LedgerError>,
     },
+    /// A step's witness has no entry for an account the step must read.
+    #[error("the witness has no entry for account {0}")]
+    WitnessMissing(AccountIndex),
+    /// A step's witness names another account than the one the step reads next.
+    #[error("the witness names account {got} where the step reads account {expected}")]
+    WitnessOtherAccount {
+        /// The account the step reads.
+        expected: AccountIndex,
+        /// The account the witness names.
+        got: AccountIndex,
+    },
+    /// A step's witness entry does not open the root it must open.
+    #[error("the witness of account {0} does not match the state's root")]
+    WitnessMismatch(AccountIndex),
+    /// A posted deposit is not the next one of the L1 queue (invented, skipped, reordered or altered).
+    #[error("deposit at queue position {position} is not the one the L1 queue holds there")]
+    DepositNotQueued {
+        /// Position in the L1 queue the deposit claims to process.
+        position: u64,
+    },
     /// Public data that does not decode.
     #[error("malformed public data: {0}")]
     MalformedPublicData(String),

@@ -9,8 +9,11 @@
 //! - [`babyjubjub`], [`eddsa`]: Baby Jubjub and EdDSA-Poseidon, byte-compatible with circomlibjs.
 //! - [`tree`]: the sparse Poseidon Merkle account tree (binary or 4-ary, up to 2^32 leaves).
 //! - [`account`], [`types`]: accounts and the checked newtypes for amounts, nonces and indices.
+//! - [`stats`]: the one median every report uses; [`progress`]: progress sinks passed into long work.
 //! - [`tx`]: transfers, deposits and withdrawals, their signed messages and public data.
-//! - [`state`]: the state-transition function, its per-transaction records and batch commitments.
+//! - [`step`]: **the one state-transition step** over an explicit witness, with a cost hook: what
+//!   `State::apply`, replay from L1 data and every fraud or exit proof on L1 run.
+//! - [`state`]: the state built on that step, its per-transaction records and batch commitments.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -20,7 +23,10 @@ pub mod eddsa;
 pub mod error;
 pub mod field;
 pub mod poseidon;
+pub mod progress;
 pub mod state;
+pub mod stats;
+pub mod step;
 pub mod tree;
 pub mod tx;
 pub mod types;
@@ -31,6 +37,7 @@ pub use eddsa::{PublicKey, SecretKey, Signature};
 pub use error::{LedgerError, Result};
 pub use field::Fr;
 pub use state::{BatchRecord, State, StateFile, TxRecord};
+pub use step::{step, AccountWitness, Rejection, Rules, StepCost, StepInput, StepOutput, StepWitness};
 pub use tree::{AccountTree, Arity, MerkleProof, TreeShape};
 pub use tx::{Deposit, Transaction, Transfer, Withdrawal};
 pub use types::{AccountIndex, Amount, ChainId, Nonce};

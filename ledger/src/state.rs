@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 use crate::account::{leaf_of, Account};
 use crate::error::{LedgerError, Result};
 use crate::field::{fr_to_be_bytes, fr_to_decimal, Fr};
+use crate::step::{path_after_update, step, AccountWitness, Rules, StepInput, StepWitness};
 use crate::tree::{AccountTree, MerkleProof, TreeShape};
-use crate::tx::{check_amount, Deposit, Transaction, Transfer, Withdrawal, PUBDATA_SLOT_BYTES};
+use crate::tx::{PublicDataSlot, Transaction, PUBDATA_SLOT_BYTES};
 use crate::types::{AccountIndex, Amount, ChainId};
 
 /// One leaf changed by a transaction: the account before and after, and the path
@@ -197,109 +198,71 @@ impl State {
         self.tree.proof(index)
     }
 
-    fn existing(&self, index: AccountIndex) -> Result<Account> {
-        self.tree.shape().check_index(index)?;
-        self.accounts.get(&index).copied().ok_or(LedgerError::UnknownAccount(index))
+    /// The rules this state's transactions are checked by.
+    pub fn rules(&self) -> Rules {
+        Rules { shape: self.tree.shape(), chain: self.chain }
     }
 
-    /// Applies one transaction. On error nothing has changed.
-    pub fn apply(&mut self, tx: &Transaction) -> Result<TxRecord> {
-        // Validate everything first and compute the new accounts, then write.
-        let root_before = self.root();
-        let new_accounts: Vec<(AccountIndex, Account)> = match tx {
-            Transaction::Transfer(t) => self.check_transfer(t)?,
-            Transaction::Deposit(d) => vec![self.check_deposit(d)?],
-            Transaction::Withdrawal(w) => vec![self.check_withdrawal(w)?],
+    /// The witness for executing `input` on this state, whether it is valid or not: the first account it
+    /// touches and, for a transfer whose sender could pay, the receiver's path after the sender's update.
+    /// This is what an honest party posts to a one-step proof.
+    pub fn witness(&self, input: StepInput<'_>) -> StepWitness {
+        let shape = self.shape();
+        let entry = |index: AccountIndex| {
+            self.tree.proof(index).ok().map(|proof| AccountWitness {
+                index,
+                before: self.accounts.get(&index).copied(),
+                proof,
+            })
         };
-        let mut updates = Vec::with_capacity(new_accounts.len());
-        for (index, after) in new_accounts {
-            updates.push(self.write(index, after)?);
+        let (first, transfer) = match input {
+            StepInput::Signed(Transaction::Transfer(t)) => (t.from, Some((t.to, t.amount))),
+            StepInput::Signed(Transaction::Withdrawal(w)) => (w.from, None),
+            StepInput::Signed(Transaction::Deposit(d)) => (d.to, None),
+            StepInput::Replayed { slot, .. } => match slot {
+                PublicDataSlot::Noop => return StepWitness::default(),
+                PublicDataSlot::Transfer { from, to, amount } => (from, Some((to, amount))),
+                PublicDataSlot::Withdrawal { from, .. } => (from, None),
+                PublicDataSlot::Deposit { to, .. } => (to, None),
+            },
+        };
+        let Some(sender) = entry(first) else { return StepWitness::default() };
+        let mut accounts = vec![sender.clone()];
+        if let (Some((to, amount)), Some(before)) = (transfer, sender.before) {
+            let after = before.balance.checked_sub(amount).zip(before.nonce.next()).map(|(balance, nonce)| Account {
+                balance,
+                nonce,
+                ..before
+            });
+            if let (Some(after), Some(receiver)) = (after, entry(to)) {
+                let proof = path_after_update(shape, &receiver.proof, &sender.proof, after.leaf_hash());
+                let before = if to == first { Some(after) } else { receiver.before };
+                accounts.push(AccountWitness { index: to, before, proof });
+            }
         }
-        if let Transaction::Deposit(d) = tx {
-            self.deposit_chain = d.chain_link(self.deposit_chain);
+        StepWitness { accounts }
+    }
+
+    /// Runs the one step function on this state and writes what it changed. On error nothing has changed.
+    fn run(&mut self, input: StepInput<'_>) -> Result<Vec<AccountUpdate>> {
+        let witness = self.witness(input);
+        let output = step(self.rules(), self.root(), input, &witness, &mut ())?;
+        for update in &output.updates {
+            self.tree.set_leaf(update.index, update.after.leaf_hash())?;
+            self.accounts.insert(update.index, update.after);
         }
+        debug_assert_eq!(self.root(), output.root, "the step and the tree agree on the new root");
+        if let Some(deposit) = output.deposit {
+            self.deposit_chain = deposit.chain_link(self.deposit_chain);
+        }
+        Ok(output.updates)
+    }
+
+    /// Applies one transaction through the step function. On error nothing has changed.
+    pub fn apply(&mut self, tx: &Transaction) -> Result<TxRecord> {
+        let root_before = self.root();
+        let updates = self.run(StepInput::Signed(tx))?;
         Ok(TxRecord { tx: *tx, updates, root_before, root_after: self.root(), deposit_chain_after: self.deposit_chain })
-    }
-
-    fn write(&mut self, index: AccountIndex, after: Account) -> Result<AccountUpdate> {
-        let before = self.accounts.get(&index).copied();
-        let proof = self.tree.proof(index)?;
-        let root_before = self.tree.root();
-        let root_after = self.tree.set_leaf(index, after.leaf_hash())?;
-        self.accounts.insert(index, after);
-        Ok(AccountUpdate { index, before, after, proof, root_before, root_after })
-    }
-
-    /// Checks that `index` may sign for `message` with `nonce`: the account exists, the
-    /// signature is its key's, the nonce is its next one.
-    fn check_signed(
-        &self,
-        index: AccountIndex,
-        message: Fr,
-        signature: &crate::eddsa::Signature,
-        nonce: crate::types::Nonce,
-    ) -> Result<()> {
-        let account = self.existing(index)?;
-        if !account.public_key.verify(message, signature) {
-            return Err(LedgerError::BadSignature(index));
-        }
-        if nonce != account.nonce {
-            return Err(LedgerError::WrongNonce { index, expected: account.nonce, got: nonce });
-        }
-        Ok(())
-    }
-
-    /// The account at `index` after paying `amount` and using its nonce.
-    fn debited(&self, index: AccountIndex, amount: Amount) -> Result<Account> {
-        let account = self.existing(index)?;
-        let balance = account.balance.checked_sub(amount).ok_or(LedgerError::InsufficientBalance {
-            index,
-            balance: account.balance,
-            needed: amount,
-        })?;
-        let nonce = account.nonce.next().ok_or(LedgerError::NonceOverflow(index))?;
-        Ok(Account { balance, nonce, ..account })
-    }
-
-    /// The effects of moving `amount` from `from` to `to` (the leaves to write, in order).
-    fn transfer_effects(
-        &self,
-        from: AccountIndex,
-        to: AccountIndex,
-        amount: Amount,
-    ) -> Result<Vec<(AccountIndex, Account)>> {
-        let sender_after = self.debited(from, amount)?;
-        // A transfer to oneself reads the receiver after the debit.
-        let receiver = if to == from { sender_after } else { self.existing(to)? };
-        let credited = receiver.balance.checked_add(amount).ok_or(LedgerError::BalanceOverflow(to))?;
-        Ok(vec![(from, sender_after), (to, Account { balance: credited, ..receiver })])
-    }
-
-    fn check_transfer(&self, t: &Transfer) -> Result<Vec<(AccountIndex, Account)>> {
-        check_amount(t.amount)?;
-        self.check_signed(t.from, t.message(self.chain), &t.signature, t.nonce)?;
-        self.transfer_effects(t.from, t.to, t.amount)
-    }
-
-    fn check_deposit(&self, d: &Deposit) -> Result<(AccountIndex, Account)> {
-        check_amount(d.amount)?;
-        self.tree.shape().check_index(d.to)?;
-        match self.accounts.get(&d.to) {
-            None => Ok((d.to, Account::new(d.public_key, d.amount))),
-            Some(existing) if existing.public_key != d.public_key => {
-                Err(LedgerError::DepositKeyMismatch { index: d.to })
-            }
-            Some(existing) => {
-                let balance = existing.balance.checked_add(d.amount).ok_or(LedgerError::BalanceOverflow(d.to))?;
-                Ok((d.to, Account { balance, ..*existing }))
-            }
-        }
-    }
-
-    fn check_withdrawal(&self, w: &Withdrawal) -> Result<(AccountIndex, Account)> {
-        check_amount(w.amount)?;
-        self.check_signed(w.from, w.message(self.chain), &w.signature, w.nonce)?;
-        Ok((w.from, self.debited(w.from, w.amount)?))
     }
 
     /// Applies a batch of at most `batch_size` transactions, all or nothing: on the
@@ -342,34 +305,16 @@ impl State {
         self.deposit_chain = deposit_chain;
     }
 
-    /// Re-applies one slot of public data, as anyone reconstructing the state from L1
-    /// data does (the data-availability path: exits in exodus mode need it). There is no
-    /// signature to check, since a verified proof already vouched for the slot;
-    /// a deposit's key comes from the L1 deposit itself.
+    /// Re-applies one slot of public data through the step function, as anyone reconstructing the state
+    /// from L1 data does (the data-availability path: exits in exodus mode need it). There is no signature
+    /// to check, since a verified proof already vouched for the slot; a deposit's key comes from the L1
+    /// deposit itself.
     pub fn replay(
         &mut self,
         slot: &crate::tx::PublicDataSlot,
         deposit_key: Option<crate::eddsa::PublicKey>,
     ) -> Result<()> {
-        use crate::tx::PublicDataSlot;
-        let updates: Vec<(AccountIndex, Account)> = match *slot {
-            PublicDataSlot::Noop => Vec::new(),
-            PublicDataSlot::Deposit { to, amount } => {
-                let public_key = deposit_key.ok_or_else(|| {
-                    LedgerError::MalformedPublicData("a deposit needs the key from its L1 deposit".into())
-                })?;
-                vec![self.check_deposit(&Deposit { to, public_key, amount })?]
-            }
-            PublicDataSlot::Transfer { from, to, amount } => self.transfer_effects(from, to, amount)?,
-            PublicDataSlot::Withdrawal { from, amount } => vec![(from, self.debited(from, amount)?)],
-        };
-        for (index, after) in updates {
-            self.write(index, after)?;
-        }
-        if let (PublicDataSlot::Deposit { to, amount }, Some(public_key)) = (slot, deposit_key) {
-            self.deposit_chain = Deposit { to: *to, public_key, amount: *amount }.chain_link(self.deposit_chain);
-        }
-        Ok(())
+        self.run(StepInput::Replayed { slot: *slot, deposit_key }).map(|_| ())
     }
 
     /// The state as a file.

@@ -2,10 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::contract::{merkle_path, tx_leaf, AssertionStatus, Game, GameStage, OptCall, Side, TraceState};
 use ark_std::rand::Rng;
-use l1_contract_sim::optimistic::{
-    merkle_path, tx_leaf, AssertionStatus, Game, GameStage, OptCall, Side, StepWitness, TraceState,
-};
 use l1_contract_sim::Address;
 use serde::{Deserialize, Serialize};
 
@@ -174,6 +172,6 @@ impl Challenger {
         let tx = *txs.get(step)?;
         let leaves = txs.iter().map(tx_leaf).collect::<core::result::Result<Vec<_>, _>>().ok()?;
         let tx_path = merkle_path(&leaves, step);
-        Some(OptCall::OneStepProof { game: g.id, tx, tx_path, witness: StepWitness::build(&state, &tx) })
+        Some(OptCall::OneStepProof { game: g.id, tx, tx_path, witness: state.witness(ledger::StepInput::Signed(&tx)) })
     }
 }

@@ -17,10 +17,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::contract::{AssertionStatus, GameStage, OptCall, OptimisticParams, OptimisticRollup, Resolution, Side};
 use ark_std::rand::Rng;
-use l1_contract_sim::optimistic::{
-    AssertionStatus, GameStage, OptCall, OptimisticParams, OptimisticRollup, Resolution, Side,
-};
 use l1_contract_sim::{Address, Chain, ChainConfig, Contract, Wei, ETHER};
 use ledger::workload::{Mix, Plan};
 use ledger::{AccountIndex, Amount, ChainId, Deposit, SecretKey, State, Transaction, TreeShape};
@@ -115,25 +113,9 @@ impl Scenario {
     }
 }
 
-/// Median and maximum of a list of durations, in seconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Percentiles {
-    /// How many values.
-    pub count: usize,
-    /// The median (the lower middle value for an even count); 0 when empty.
-    pub median: u64,
-    /// The maximum; 0 when empty.
-    pub max: u64,
-}
-
-impl Percentiles {
-    /// Of these values.
-    pub fn of(mut values: Vec<u64>) -> Percentiles {
-        values.sort_unstable();
-        let median = if values.is_empty() { 0 } else { values[(values.len() - 1) / 2] };
-        Percentiles { count: values.len(), median, max: values.last().copied().unwrap_or(0) }
-    }
-}
+/// Count, median and maximum of durations in seconds: the one [`Spread`](ledger::stats::Spread) every report
+/// uses.
+pub type Percentiles = ledger::stats::Spread;
 
 /// One dispute game, as it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -471,8 +453,8 @@ fn report(
         honest_won_every_dispute,
         games,
         l1_gas_per_tx: rollup_gas as f64 / stream.len().max(1) as f64,
-        finality_seconds: Percentiles::of(finality),
-        withdrawal_latency_seconds: Percentiles::of(withdrawal_paid.values().copied().collect()),
+        finality_seconds: Percentiles::of_u64(&finality),
+        withdrawal_latency_seconds: Percentiles::of_u64(&withdrawal_paid.values().copied().collect::<Vec<_>>()),
         unconfirmed_txs: stream.len() - confirmed_ids.len(),
         bond_slashed: c.slashed(),
         bond_burned: c.burned(),

@@ -1,8 +1,12 @@
 //! # optimistic
 //!
-//! Off-chain actors of the optimistic rollup whose contract is
-//! [`l1_contract_sim::optimistic::OptimisticRollup`], and a driver that runs them against the simulated L1.
+//! The optimistic rollup as one design: its L1 contract ([`contract::OptimisticRollup`]: assertions with
+//! bonds, the challenge window, the k-ary dissection game with chess clocks, and a one-step proof that
+//! re-executes the disputed transaction with `ledger`'s one step function), its off-chain actors, and a
+//! driver that runs them against the simulated L1.
 //!
+//! - [`contract`]: the contract, split along its seams (trace, calls, dissection game, one-step proof,
+//!   bonds).
 //! - [`Proposer`]: posts assertions of a chosen batch size with a bond, honestly or lying once at a chosen
 //!   transaction in a chosen way ([`Lie`]), defends them in dispute games from its own (possibly fraudulent)
 //!   trace, rolls back and re-proposes when one is rejected, and confirms assertions past their window.
@@ -19,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod challenger;
+pub mod contract;
 pub mod driver;
 pub mod error;
 pub mod proposer;

@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use ark_std::rand::Rng;
-use l1_contract_sim::optimistic::{
+use crate::contract::{
     dissection_points, trace_commitment, trace_path, AssertionStatus, GameStage, OptCall, Side, TraceState,
 };
-use l1_contract_sim::zk_rollup::QueuedDeposit;
+use ark_std::rand::Rng;
+use l1_contract_sim::deposits::QueuedDeposit;
 use l1_contract_sim::Address;
 use ledger::state::{AccountEntry, StateFile};
 use ledger::{Account, AccountIndex, Amount, Fr, Nonce, SecretKey, State, Transaction, Transfer};
@@ -321,7 +321,7 @@ impl Proposer {
         let id = events
             .iter()
             .find_map(|e| match e {
-                l1_contract_sim::optimistic::OptEvent::Proposed { assertion, .. } => Some(*assertion),
+                crate::contract::OptEvent::Proposed { assertion, .. } => Some(*assertion),
                 _ => None,
             })
             .expect("Propose emits Proposed");

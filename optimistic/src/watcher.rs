@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use l1_contract_sim::optimistic::{execute_batch, InvalidReason, TraceState};
+use crate::contract::{execute_batch, InvalidReason, TraceState};
 use ledger::{ChainId, State, TreeShape};
 
 use crate::world::World;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use l1_contract_sim::optimistic::{OptCall, OptEvent, OptimisticRollup};
+use crate::contract::{OptCall, OptEvent, OptimisticRollup};
 use l1_contract_sim::{Address, Chain, ChainError, Receipt, TxRequest, Wei};
 use ledger::Transaction;
 use serde::{Deserialize, Serialize};

@@ -50,9 +50,6 @@ pub enum ProverError {
     /// The proving system failed.
     #[error("groth16: {0}")]
     Groth16(String),
-    /// The operator could not form or land a batch.
-    #[error("operator: {0}")]
-    Operator(String),
     /// The fresh proof did not verify (a bug, never a user error).
     #[error("the proof just made does not verify: {0}")]
     SelfCheck(#[from] verifier::VerifyError),

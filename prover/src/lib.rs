@@ -1,7 +1,7 @@
 //! # prover
 //!
-//! The off-chain side of the zk rollup: Groth16 over BN254 for the batch circuit of
-//! [`circuits`].
+//! Groth16 over BN254 for the batch circuit of [`circuits`], and nothing else: the zk
+//! rollup's contract, operator and scenarios live in the `zk-rollup` crate.
 //!
 //! - [`setup`]: circuit-specific setup for a [`BatchShape`], from fresh randomness or,
 //!   loudly marked insecure, from a seed; it keeps the constraint matrices it built.
@@ -17,8 +17,6 @@
 
 pub mod error;
 pub mod keys;
-pub mod operator;
-pub mod simulation;
 
 use std::time::Instant;
 
@@ -38,22 +36,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{ProverError, Result};
 pub use keys::{CircuitSize, KeyMeta, Keys};
-
-/// Reports the stages of long operations (a terminal shows a spinner; tests ignore it).
-pub trait Progress {
-    /// A stage begins.
-    fn stage(&mut self, name: &str);
-    /// Everything is done.
-    fn finish(&mut self) {}
-}
-
-/// Progress that goes nowhere.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Silent;
-
-impl Progress for Silent {
-    fn stage(&mut self, _name: &str) {}
-}
+pub use ledger::progress::{Progress, Silent};
 
 fn size_of(cs: &ConstraintSystemRef<Fr>) -> CircuitSize {
     CircuitSize {

@@ -5,13 +5,13 @@ use std::sync::OnceLock;
 
 use ark_std::rand::SeedableRng;
 use circuits::BatchShape;
-use l1_contract_sim::zk_rollup::{DataMode, ZkCall, ZkRollup, ZkRollupParams};
 use l1_contract_sim::{Address, Chain, ChainConfig, Contract, ETHER};
 use ledger::{AccountIndex, Amount, Arity, ChainId, Deposit, SecretKey, State, Transaction, TreeShape};
-use prover::operator::send;
-use prover::simulation::{run_exodus, run_zk, ZkScenario};
 use prover::{setup, Keys, Prover, SetupKind, Silent};
 use rand_chacha::ChaCha20Rng;
+use zk_rollup::contract::{DataMode, ZkCall, ZkRollup, ZkRollupParams};
+use zk_rollup::operator::send;
+use zk_rollup::simulation::{run_exodus, run_zk, ZkScenario};
 
 const BATCH: usize = 2;
 
@@ -186,8 +186,8 @@ fn exodus_gets_every_user_out_exactly_once() {
 fn l1_gas_per_transfer_at_batch_1024_in_calldata_is_at_most_450() {
     let mut rng = ChaCha20Rng::seed_from_u64(17);
     let sizes = [8, 64, 1024];
-    let calldata = prover::simulation::gas_table(32, &sizes, DataMode::Calldata, &mut rng).unwrap();
-    let blobs = prover::simulation::gas_table(32, &sizes, DataMode::Blobs, &mut rng).unwrap();
+    let calldata = zk_rollup::simulation::gas_table(32, &sizes, DataMode::Calldata, &mut rng).unwrap();
+    let blobs = zk_rollup::simulation::gas_table(32, &sizes, DataMode::Blobs, &mut rng).unwrap();
     for row in calldata.iter().chain(&blobs) {
         println!(
             "batch {:>5} {:?}: {:.0} gas/tx, {:.0} blob gas/tx {:?}",

@@ -1,6 +1,6 @@
 //! The designs a comparison can run, each a [`crate::runner::Design`].
 //!
-//! - [`zk::ZkDesign`]: the zk rollup with real Groth16 proofs ([`prover::simulation::run_zk`]).
+//! - [`zk::ZkDesign`]: the zk rollup with real Groth16 proofs ([`zk_rollup::simulation::run_zk`]).
 //! - [`optimistic::OptimisticDesign`]: the optimistic rollup with interactive fraud proofs
 //!   ([`optimistic::run`](::optimistic::run)), honest and under attack.
 //!

@@ -75,7 +75,7 @@ impl OptimisticDesign {
         }
         let window = scenario.challenge_window_seconds as f64;
         let finality =
-            Spread { median: honest.finality_seconds.median as f64, max: honest.finality_seconds.max as f64 };
+            Spread { median: honest.finality_seconds.median, max: honest.finality_seconds.max };
         let (tps, basis) = throughput_ceiling(chain, honest.l1_gas_per_tx, None);
         let days = window / 86_400.0;
         let game = attacked.games.first();
@@ -93,8 +93,8 @@ impl OptimisticDesign {
             },
             finality_seconds: finality,
             withdrawal_latency_seconds: Spread {
-                median: honest.withdrawal_latency_seconds.median as f64,
-                max: honest.withdrawal_latency_seconds.max as f64,
+                median: honest.withdrawal_latency_seconds.median,
+                max: honest.withdrawal_latency_seconds.max,
             },
             throughput_ceiling_tps: tps,
             throughput_basis: basis,
@@ -113,9 +113,9 @@ impl OptimisticDesign {
                 attacked.dispute_l1_txs,
                 attacked.dispute_gas,
                 attacked.bond_slashed,
-                attacked.finality_seconds.max as f64 / 86_400.0
+                attacked.finality_seconds.max / 86_400.0
             )),
-            worst_case_seconds: Some(attacked.finality_seconds.max as f64),
+            worst_case_seconds: Some(attacked.finality_seconds.max),
             notes: vec![
                 "inclusion = finality minus the challenge window: exact when no dispute stops the window's clock"
                     .into(),

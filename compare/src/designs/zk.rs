@@ -1,13 +1,13 @@
-//! The zk rollup as a [`Design`]: the workload through [`prover::simulation::run_zk`], with real proofs
+//! The zk rollup as a [`Design`]: the workload through [`zk_rollup::simulation::run_zk`], with real proofs
 //! verified by the contract on the simulated L1.
 
 use l1_contract_sim::fees::{blobs_for, GAS_PER_BLOB};
-use l1_contract_sim::zk_rollup::{DataMode, ZkRollupParams};
 use l1_contract_sim::{ChainConfig, ETHER};
 use ledger::tx::PUBDATA_SLOT_BYTES;
 use ledger::Arity;
-use prover::simulation::{run_zk, ZkReport, ZkScenario};
 use prover::{Keys, Progress, Prover};
+use zk_rollup::simulation::{run_zk, ZkReport, ZkScenario};
+use zk_rollup::{DataMode, ZkRollupParams};
 
 use crate::error::{CompareError, Result};
 use crate::metrics::{max_l1_finality_seconds, throughput_ceiling, DesignMetrics, Detail, SimRng, Spread, Workload};
@@ -164,7 +164,7 @@ impl Design for ZkDesign {
     ) -> Result<DesignMetrics> {
         if *chain != ChainConfig::default() {
             return Err(CompareError::Config(
-                "the zk scenario (prover::simulation::run_zk) simulates the default chain only".into(),
+                "the zk scenario (zk_rollup::simulation::run_zk) simulates the default chain only".into(),
             ));
         }
         let scenario = self.scenario(workload);

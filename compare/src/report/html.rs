@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use l1_contract_sim::fees::USABLE_BYTES_PER_BLOB;
-use l1_contract_sim::zk_rollup::DataMode;
 use plotters::prelude::*;
-use prover::simulation::GasRow;
+use zk_rollup::simulation::GasRow;
+use zk_rollup::DataMode;
 
 use super::{human_seconds, mode_name, thousands, write_file};
 use crate::error::{CompareError, Result};

@@ -8,7 +8,7 @@ mod html;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use prover::simulation::GasRow;
+use zk_rollup::simulation::GasRow;
 
 use crate::error::{CompareError, Result};
 use crate::metrics::Spread;
@@ -374,10 +374,10 @@ pub fn gas_csv(rows: &[GasRow]) -> String {
     )
 }
 
-pub(crate) fn mode_name(mode: l1_contract_sim::zk_rollup::DataMode) -> &'static str {
+pub(crate) fn mode_name(mode: zk_rollup::DataMode) -> &'static str {
     match mode {
-        l1_contract_sim::zk_rollup::DataMode::Calldata => "calldata",
-        l1_contract_sim::zk_rollup::DataMode::Blobs => "blobs",
+        zk_rollup::DataMode::Calldata => "calldata",
+        zk_rollup::DataMode::Blobs => "blobs",
     }
 }
 

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use ark_std::rand::{Rng, SeedableRng};
-use l1_contract_sim::optimistic::Side;
 use ledger::{Arity, TreeShape};
+use optimistic::contract::Side;
 use optimistic::{run, ChallengerBehaviour, Forgery, Lie, LiePlan, ProposerBehaviour, Report, Scenario};
 use rand_chacha::ChaCha8Rng;
 

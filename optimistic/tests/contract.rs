@@ -1,15 +1,15 @@
 //! The optimistic-rollup contract: the one-step proof against `ledger::State::apply` (differential), the
 //! Merkle helpers and dissection points, and the calls the contract must refuse.
 
-use l1_contract_sim::optimistic::{
-    dissection_points, execute_batch, merkle_depth, merkle_path, merkle_root, merkle_verify, trace_commitment,
-    trace_path, tx_leaf, AssertionStatus, GameStage, OptCall, OptEvent, OptimisticParams, OptimisticRollup, Resolution,
-    Side, StepWitness, TraceState,
-};
 use l1_contract_sim::{Address, Chain, ChainConfig, Receipt, TxRequest, ETHER, GWEI};
 use ledger::{
     AccountIndex, Amount, Arity, ChainId, Deposit, Nonce, SecretKey, State, Transaction, Transfer, TreeShape,
     Withdrawal,
+};
+use optimistic::contract::{
+    dissection_points, execute_batch, merkle_depth, merkle_path, merkle_root, merkle_verify, trace_commitment,
+    trace_path, tx_leaf, AssertionStatus, GameStage, OptCall, OptEvent, OptimisticParams, OptimisticRollup, Resolution,
+    Side, TraceState,
 };
 
 /// How a dispute ended: winner and why.
@@ -108,7 +108,7 @@ fn propose_and_dispute(
             game,
             tx,
             tx_path: merkle_path(&leaves, 0),
-            witness: StepWitness::build(&pre, &tx),
+            witness: pre.witness(ledger::StepInput::Signed(&tx)),
         };
         let r = send(s, CHALLENGER, 0, call);
         let events = r.outcome.expect("a one-step proof decides");
@@ -148,7 +148,7 @@ fn one_step_proof_agrees_with_the_ledger() {
     let k = s.keys.clone();
     let stranger = SecretKey::from_bytes([99; 32]);
     let bad = |r| Some((Side::Challenger, Resolution::InvalidTransaction(r)));
-    use l1_contract_sim::optimistic::InvalidReason as R;
+    use optimistic::contract::InvalidReason as R;
     let cases: Vec<(Transaction, bool, Outcome)> = vec![
         (transfer(&s, 0, 1, 10, &k[0], None), false, Some((Side::Proposer, Resolution::CorrectPostState))),
         (transfer(&s, 1, 2, 10, &k[1], None), true, Some((Side::Challenger, Resolution::WrongPostState))),
@@ -214,11 +214,17 @@ fn a_witness_that_does_not_match_the_agreed_state_reverts_instead_of_deciding() 
     assert!(send(&mut s, CHALLENGER, ETHER, OptCall::Challenge { assertion: id }).succeeded());
     let game = s.rollup.games().last().unwrap().id;
     // The witness of another state (after the transfer) does not open s_lo.
-    let call = OptCall::OneStepProof { game, tx, tx_path: vec![], witness: StepWitness::build(&post, &tx) };
+    let call =
+        OptCall::OneStepProof { game, tx, tx_path: vec![], witness: post.witness(ledger::StepInput::Signed(&tx)) };
     assert!(!send(&mut s, CHALLENGER, 0, call).succeeded());
     // Nor does a transaction that is not the batch's.
     let other = transfer(&s, 1, 0, 10, &k[1], None);
-    let call = OptCall::OneStepProof { game, tx: other, tx_path: vec![], witness: StepWitness::build(&pre, &other) };
+    let call = OptCall::OneStepProof {
+        game,
+        tx: other,
+        tx_path: vec![],
+        witness: pre.witness(ledger::StepInput::Signed(&other)),
+    };
     assert!(!send(&mut s, CHALLENGER, 0, call).succeeded());
     assert_eq!(s.rollup.game(game).unwrap().stage, GameStage::OneStep);
 }

@@ -7,12 +7,14 @@
 use std::collections::VecDeque;
 
 use ark_std::rand::{CryptoRng, RngCore};
-use l1_contract_sim::zk_rollup::{DataMode, ZkCall, ZkEvent, ZkRollup};
-use l1_contract_sim::{Address, Chain, ChainError, Receipt, TxRequest};
+use l1_contract_sim::{Address, Chain, Receipt, TxRequest};
 use ledger::state::BatchRecord;
 use ledger::{LedgerError, State, Transaction};
 
-use crate::{BatchProof, Progress, Prover, ProverError, Result};
+use prover::{BatchProof, Progress, Prover};
+
+use crate::contract::{DataMode, ZkCall, ZkEvent, ZkRollup};
+use crate::error::{Result, ZkRollupError};
 
 /// A transaction the operator accepted, with when (simulated seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,8 +131,7 @@ impl Operator {
         rng: &mut R,
         progress: &mut dyn Progress,
     ) -> Result<Option<CommittedBatch>> {
-        self.observe_deposits(contract)
-            .map_err(|e| ProverError::Operator(format!("pending deposits do not apply: {e}")))?;
+        self.observe_deposits(contract).map_err(ZkRollupError::DepositsDoNotApply)?;
         let batch_size = self.prover.shape().batch_size;
         let mut slots: Vec<Accepted> = Vec::with_capacity(batch_size);
         for queued in contract.pending_deposits().iter().take(batch_size) {
@@ -151,9 +152,7 @@ impl Operator {
         }
         let txs: Vec<Transaction> = slots.iter().map(|a| a.tx).collect();
         let mut next = self.state.clone();
-        let record = next
-            .apply_batch(&txs, batch_size)
-            .map_err(|e| ProverError::Operator(format!("the batch does not apply: {e}")))?;
+        let record = next.apply_batch(&txs, batch_size).map_err(ZkRollupError::BatchDoesNotApply)?;
         let proof = self.prover.prove(&record, rng, progress)?;
 
         // Proving took real time; the commit goes out that much later.
@@ -167,7 +166,7 @@ impl Operator {
         };
         let receipt = send(chain, contract, self.address, 0, call)?;
         if let Err(revert) = &receipt.outcome {
-            return Err(ProverError::Operator(format!("the contract refused the batch: {}", revert.0)));
+            return Err(ZkRollupError::refused("the batch", revert.clone()));
         }
         self.state = next;
         let final_at = chain.finality_time(receipt.slot);
@@ -184,24 +183,13 @@ pub fn send(
     value: l1_contract_sim::Wei,
     call: ZkCall,
 ) -> Result<Receipt<ZkEvent>> {
-    /// A transaction that fits no block within this many slots never will.
-    const MAX_WAIT_SLOTS: usize = 64;
-    let calldata = contract.calldata(&call);
-    let blobs = contract.blobs(&call);
-    for _ in 0..MAX_WAIT_SLOTS {
-        let request = TxRequest {
-            from,
-            value,
-            calldata: calldata.clone(),
-            blobs: blobs.clone(),
-            call: call.clone(),
-            priority_fee: l1_contract_sim::GWEI,
-        };
-        match chain.transact(contract, request) {
-            Ok(receipt) => return Ok(receipt),
-            Err(ChainError::BlockFull | ChainError::TooManyBlobs) => chain.advance_slot(),
-            Err(other) => return Err(ProverError::Operator(format!("L1 refused the transaction: {other}"))),
-        }
-    }
-    Err(ProverError::Operator(format!("the transaction fit no block in {MAX_WAIT_SLOTS} slots")))
+    let request = TxRequest {
+        from,
+        value,
+        calldata: contract.calldata(&call),
+        blobs: contract.blobs(&call),
+        call,
+        priority_fee: l1_contract_sim::GWEI,
+    };
+    Ok(chain.send(contract, request)?)
 }

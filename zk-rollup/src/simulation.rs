@@ -5,15 +5,17 @@
 
 use ark_std::rand::{CryptoRng, RngCore};
 use circuits::BatchShape;
-use l1_contract_sim::zk_rollup::{DataMode, ZkCall, ZkEvent, ZkRollup, ZkRollupParams};
 use l1_contract_sim::{Address, Chain, ChainConfig, Wei, ETHER};
 use ledger::tx::PublicDataSlot;
 use ledger::workload::{random_transactions, Mix, Plan};
 use ledger::{AccountIndex, Arity, ChainId, SecretKey, State, Transaction, TreeShape};
 use serde::{Deserialize, Serialize};
 
+use prover::{setup, Progress, Prover, ProverError, SetupKind};
+
+use crate::contract::{DataMode, ZkCall, ZkEvent, ZkRollup, ZkRollupParams};
+use crate::error::{Result, ZkRollupError};
 use crate::operator::{send, CommittedBatch, Operator};
-use crate::{setup, Progress, Prover, ProverError, Result, SetupKind};
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,33 +62,12 @@ impl Default for ZkScenario {
 impl ZkScenario {
     /// The circuit shape the scenario proves.
     pub fn shape(&self) -> Result<BatchShape> {
-        let tree = TreeShape::new(self.depth, self.arity).map_err(|e| ProverError::Operator(e.to_string()))?;
+        let tree = TreeShape::new(self.depth, self.arity)?;
         Ok(BatchShape::new(tree, self.batch_size, ChainId::DEFAULT)?)
     }
 }
 
-/// Median and maximum of a list of durations, in seconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Spread {
-    /// Median.
-    pub median: f64,
-    /// Maximum.
-    pub max: f64,
-}
-
-impl Spread {
-    /// The spread of `values` (zeros when empty).
-    pub fn of(values: &[f64]) -> Self {
-        if values.is_empty() {
-            return Spread::default();
-        }
-        let mut v = values.to_vec();
-        v.sort_by(f64::total_cmp);
-        let mid = v.len() / 2;
-        let median = if v.len() % 2 == 0 { (v[mid - 1] + v[mid]) / 2.0 } else { v[mid] };
-        Spread { median, max: v[v.len() - 1] }
-    }
-}
+pub use ledger::stats::Spread;
 
 /// What a zk scenario measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,7 +139,7 @@ pub fn zk_plan(s: &ZkScenario, count: usize, mix: Mix) -> Result<Plan> {
     let shape = s.shape()?;
     let units = ledger::Amount::new((s.deposit_wei / l1_contract_sim::GWEI) as u64);
     Plan::generate(shape.tree, shape.chain_id, s.accounts, units, count, mix, &mut scenario_rng(s.seed))
-        .map_err(|e| ProverError::Operator(e.to_string()))
+        .map_err(ZkRollupError::from)
 }
 
 fn build_world(s: &ZkScenario, prover: Prover, keys: Vec<SecretKey>) -> Result<World> {
@@ -177,7 +158,7 @@ fn build_world(s: &ZkScenario, prover: Prover, keys: Vec<SecretKey>) -> Result<W
         let call = ZkCall::Deposit { to: None, public_key: key.public_key() };
         let receipt = send(&mut chain, &mut contract, user_address(i as u32), s.deposit_wei, call)?;
         if let Err(revert) = receipt.outcome {
-            return Err(ProverError::Operator(format!("a deposit was refused: {}", revert.0)));
+            return Err(ZkRollupError::refused("a deposit", revert.clone()));
         }
         deposit_gas.push(receipt.gas_used);
     }
@@ -206,7 +187,8 @@ fn make_prover<R: RngCore + CryptoRng>(
             expected: p.keys().meta.shape_hash.clone(),
             got: "-".into(),
             detail: format!("the scenario needs {:?}, the keys prove {:?}", s.shape()?, p.shape()),
-        }),
+        }
+        .into()),
         None => {
             let keys = setup(s.shape()?, SetupKind::InsecureSeeded(s.seed), rng, progress)?;
             let seconds = keys.meta.setup_seconds;
@@ -238,7 +220,7 @@ pub fn run_zk<R: RngCore + CryptoRng>(
     for tx in plan.txs {
         let arrival = w.chain.now() + s.seconds_between_txs;
         w.chain.advance_to_timestamp(arrival);
-        w.operator.accept(tx, w.chain.now()).map_err(|e| ProverError::Operator(e.to_string()))?;
+        w.operator.accept(tx, w.chain.now())?;
         if w.operator.mempool_len() >= s.batch_size {
             if let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
                 withdraw_for(&mut w, &batch)?;
@@ -257,16 +239,13 @@ pub fn run_zk<R: RngCore + CryptoRng>(
 fn withdraw_for(w: &mut World, batch: &CommittedBatch) -> Result<()> {
     for accepted in &batch.txs {
         if let Transaction::Withdrawal(wd) = accepted.tx {
-            let owner = w
-                .contract
-                .owner(wd.from)
-                .ok_or_else(|| ProverError::Operator("a withdrawal from an unowned account".into()))?;
+            let owner = w.contract.owner(wd.from).ok_or(ZkRollupError::Unowned(wd.from))?;
             if w.contract.claimable(owner) == 0 {
                 continue; // claimed together with an earlier withdrawal of the same batch
             }
             let receipt = send(&mut w.chain, &mut w.contract, owner, 0, ZkCall::Withdraw)?;
             if let Err(revert) = &receipt.outcome {
-                return Err(ProverError::Operator(format!("a withdrawal was refused: {}", revert.0)));
+                return Err(ZkRollupError::refused("a withdrawal", revert.clone()));
             }
             w.withdrawals_paid.push((receipt.timestamp.saturating_sub(accepted.accepted_at) as f64, receipt.gas_used));
         }
@@ -378,18 +357,16 @@ pub fn reconstruct(shape: &BatchShape, contract: &ZkRollup, public_data: &[Vec<u
     let queue = contract.queued_deposits();
     let mut next_deposit = 0usize;
     for data in public_data {
-        for slot in PublicDataSlot::decode_all(data).map_err(|e| ProverError::Operator(e.to_string()))? {
+        for slot in PublicDataSlot::decode_all(data)? {
             let key = match slot {
                 PublicDataSlot::Deposit { .. } => {
-                    let queued = queue
-                        .get(next_deposit)
-                        .ok_or_else(|| ProverError::Operator("public data names a deposit L1 never queued".into()))?;
+                    let queued = queue.get(next_deposit).ok_or(ZkRollupError::UnknownDeposit(next_deposit))?;
                     next_deposit += 1;
                     Some(queued.deposit.public_key)
                 }
                 _ => None,
             };
-            state.replay(&slot, key).map_err(|e| ProverError::Operator(e.to_string()))?;
+            state.replay(&slot, key)?;
         }
     }
     Ok(state)
@@ -413,7 +390,7 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
         w.committed.push(batch);
     }
     for tx in plan.txs {
-        w.operator.accept(tx, w.chain.now()).map_err(|e| ProverError::Operator(e.to_string()))?;
+        w.operator.accept(tx, w.chain.now())?;
     }
     if let Some(batch) = w.operator.commit_next(&mut w.chain, &mut w.contract, rng, progress)? {
         w.committed.push(batch);
@@ -432,13 +409,13 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
     // Too early: refused.
     let early = send(&mut w.chain, &mut w.contract, user_address(0), 0, ZkCall::ActivateExodus)?;
     if early.outcome.is_ok() {
-        return Err(ProverError::Operator("exodus was allowed before the deadline".into()));
+        return Err(ZkRollupError::WronglyAllowed("exodus before the deadline"));
     }
     let deadline = first_censored_at + w.contract.params().priority_deadline_seconds + 1;
     w.chain.advance_to_timestamp(deadline);
     let activated = send(&mut w.chain, &mut w.contract, user_address(0), 0, ZkCall::ActivateExodus)?;
     if let Err(revert) = activated.outcome {
-        return Err(ProverError::Operator(format!("exodus was refused after the deadline: {}", revert.0)));
+        return Err(ZkRollupError::refused("exodus after the deadline", revert.clone()));
     }
     let seconds_to_exodus = activated.timestamp - first_censored_at;
 
@@ -467,22 +444,22 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
     for i in 0..s.accounts {
         let index = AccountIndex::new(i);
         let Some(account) = state.account(index).copied() else { continue };
-        let proof = state.proof(index).map_err(|e| ProverError::Operator(e.to_string()))?;
+        let proof = state.proof(index)?;
         let receipt = send(&mut w.chain, &mut w.contract, user_address(i), 0, ZkCall::Exit { index, account, proof })?;
         match &receipt.outcome {
             Ok(events) => {
                 wei_returned +=
                     events.iter().map(|e| if let ZkEvent::Exited { amount, .. } = e { *amount } else { 0 }).sum::<Wei>()
             }
-            Err(revert) => return Err(ProverError::Operator(format!("exit of account {i} refused: {}", revert.0))),
+            Err(revert) => return Err(ZkRollupError::refused(format!("the exit of account {i}"), revert.clone())),
         }
         exit_gas.push(receipt.gas_used);
         exits += 1;
     }
     let again = {
         let index = AccountIndex::new(0);
-        let account = *state.account(index).ok_or_else(|| ProverError::Operator("account 0 is missing".into()))?;
-        let proof = state.proof(index).map_err(|e| ProverError::Operator(e.to_string()))?;
+        let account = *state.account(index).ok_or(ZkRollupError::MissingAccount(index))?;
+        let proof = state.proof(index)?;
         send(&mut w.chain, &mut w.contract, user_address(0), 0, ZkCall::Exit { index, account, proof })?
     };
     let double_exit_refused = again.outcome.is_err();
@@ -546,7 +523,7 @@ pub struct GasRow {
 /// L1 gas per transfer for batches of each size, from real batches of signed transfers
 /// applied by the ledger (so the public data has the byte mix of real indices and
 /// amounts) and committed through the contract's own code. Large batches are not
-/// proved: [`l1_contract_sim::zk_rollup::CommitGasProbe`] runs the commit with the pairing
+/// proved: [`zk_rollup::contract::CommitGasProbe`] runs the commit with the pairing
 /// check's gas charged but its outcome skipped.
 pub fn gas_table<R: RngCore + CryptoRng>(
     depth: u32,
@@ -554,18 +531,16 @@ pub fn gas_table<R: RngCore + CryptoRng>(
     mode: DataMode,
     rng: &mut R,
 ) -> Result<Vec<GasRow>> {
-    use l1_contract_sim::zk_rollup::CommitGasProbe;
+    use crate::contract::CommitGasProbe;
     use l1_contract_sim::TxRequest;
-    let tree = TreeShape::new(depth, Arity::Quaternary).map_err(|e| ProverError::Operator(e.to_string()))?;
+    let tree = TreeShape::new(depth, Arity::Quaternary)?;
     let largest = batch_sizes.iter().copied().max().unwrap_or(1);
     let accounts = (largest as u32).clamp(2, 1024);
-    let (state, keys) = ledger::workload::genesis(tree, ChainId::DEFAULT, accounts, ledger::Amount::new(1 << 40), rng)
-        .map_err(|e| ProverError::Operator(e.to_string()))?;
+    let (state, keys) = ledger::workload::genesis(tree, ChainId::DEFAULT, accounts, ledger::Amount::new(1 << 40), rng)?;
     let mut rows = Vec::with_capacity(batch_sizes.len());
     for &batch_size in batch_sizes {
-        let txs = random_transactions(&state, &keys, batch_size, Mix { withdrawal_share: 0.0 }, rng)
-            .map_err(|e| ProverError::Operator(e.to_string()))?;
-        let record = state.clone().apply_batch(&txs, batch_size).map_err(|e| ProverError::Operator(e.to_string()))?;
+        let txs = random_transactions(&state, &keys, batch_size, Mix { withdrawal_share: 0.0 }, rng)?;
+        let record = state.clone().apply_batch(&txs, batch_size)?;
         let params = ZkRollupParams::new(tree, batch_size, ChainId::DEFAULT);
         let mut probe = CommitGasProbe(ZkRollup::new(Address::from_label("zk-rollup"), params, Default::default()));
         let mut chain = Chain::new(ChainConfig::default());
@@ -582,9 +557,9 @@ pub fn gas_table<R: RngCore + CryptoRng>(
         let (calldata_bytes, blob_count) = (calldata.len(), blobs.len());
         let request =
             TxRequest { from: operator, value: 0, calldata, blobs, call, priority_fee: l1_contract_sim::GWEI };
-        let receipt = chain.transact(&mut probe, request).map_err(|e| ProverError::Operator(e.to_string()))?;
+        let receipt = chain.transact(&mut probe, request)?;
         if let Err(revert) = &receipt.outcome {
-            return Err(ProverError::Operator(format!("the probe commit reverted: {}", revert.0)));
+            return Err(ZkRollupError::refused("the probe commit", revert.clone()));
         }
         rows.push(GasRow {
             batch_size,

@@ -43,13 +43,12 @@ use ledger::tx::{PublicDataSlot, PUBDATA_SLOT_BYTES};
 use ledger::{Account, AccountIndex, Amount, ChainId, Fr, PublicKey};
 use serde::{Deserialize, Serialize};
 
-use crate::abi::{push_fr, push_selector, push_u64};
-use crate::chain::{Contract, Env, Revert};
-use crate::deposits::DepositQueue;
-pub use crate::deposits::{QueuedDeposit, Registration};
-use crate::gas;
-pub use crate::gas::poseidon_gas;
-use crate::types::{Address, Wei, GWEI};
+use l1_contract_sim::abi::{push_fr, push_selector, push_u64};
+use l1_contract_sim::deposits::DepositQueue;
+pub use l1_contract_sim::deposits::{QueuedDeposit, Registration};
+use l1_contract_sim::gas;
+use l1_contract_sim::gas::{poseidon_gas, DECODE_SLOT_GAS};
+use l1_contract_sim::{Address, Contract, Env, Revert, Wei, GWEI};
 
 /// Where a batch's public data travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,13 +90,6 @@ impl ZkRollupParams {
         }
     }
 }
-
-/// Gas to scan one public-data slot in EVM code for deposits and withdrawals (the
-/// transfer path of the loop), counted opcode by opcode from the yellow paper's fee
-/// schedule: JUMPDEST 1, DUP1 3, CALLDATALOAD 3, PUSH1 3, SHR 3 (the kind), DUP1 3,
-/// PUSH1 3, EQ 3, PUSH2 3, JUMPI 10 (skip if a transfer), JUMPDEST 1, POP 2, PUSH1 3,
-/// ADD 3 (next slot), DUP1 3, DUP3 3, LT 3, PUSH2 3, JUMPI 10 (loop).
-pub const DECODE_SLOT_GAS: u64 = 1 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 10 + 1 + 2 + 3 + 3 + 3 + 3 + 3 + 3 + 10;
 
 /// A batch the contract accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,7 +345,7 @@ impl ZkRollup {
     pub fn blobs(&self, call: &ZkCall) -> Vec<Vec<u8>> {
         match call {
             ZkCall::CommitBatch { public_data, mode: DataMode::Blobs, .. } => {
-                public_data.chunks(crate::fees::USABLE_BYTES_PER_BLOB).map(<[u8]>::to_vec).collect()
+                public_data.chunks(l1_contract_sim::fees::USABLE_BYTES_PER_BLOB).map(<[u8]>::to_vec).collect()
             }
             _ => Vec::new(),
         }
