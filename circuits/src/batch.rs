@@ -325,7 +325,11 @@ pub(crate) struct BatchValues {
 
 impl From<&BatchWitness> for BatchValues {
     fn from(w: &BatchWitness) -> Self {
-        BatchValues { old_root: w.old_root, chain_before: w.chain_before, slots: w.slots.iter().map(Into::into).collect() }
+        BatchValues {
+            old_root: w.old_root,
+            chain_before: w.chain_before,
+            slots: w.slots.iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -501,3 +505,6 @@ pub(crate) fn pow2(n: u32) -> Fr {
 }
 
 use ark_ff::Field as _;
+
+#[cfg(test)]
+mod tests;
