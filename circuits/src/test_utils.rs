@@ -162,9 +162,16 @@ impl Forgery {
         }
     }
 
-    /// Asserts that the first unsatisfied constraint lies in the namespace `part`.
+    /// Asserts that the first unsatisfied constraint lies in the batch circuit's
+    /// namespace `part`.
     pub fn assert_refused_at(self, part: &str) {
         let trace = self.first_unsatisfied().expect("the forged assignment must leave the system unsatisfied");
-        assert!(trace.contains(part), "expected the first failure in `{part}`, got {trace}");
+        assert!(fails_in(&trace, part), "expected the first failure in `{part}`, got {trace}");
     }
+}
+
+/// Whether a trace of [`Forgery::first_unsatisfied`] passes through the batch
+/// circuit's namespace `part` (the whole name, not a prefix of another).
+pub fn fails_in(trace: &str, part: &str) -> bool {
+    trace.contains(&format!("circuits::batch::{part}\n"))
 }
