@@ -6,13 +6,20 @@
 //! Every slot runs the same constraints, switched by two kind bits `(k0, k1)`: no-op
 //! `00`, transfer `01`, deposit `10`, withdrawal `11` (the public-data tag).
 //!
+//! - **Ranges**: every value is constrained on its own, at its own width, not only
+//!   through a sum: the account indices to the tree's depth, the amount to 38 bits,
+//!   and each field a leaf packs as `balance · 2^32 + nonce` (balance 64 bits, nonce
+//!   32) before it is packed, so that no other split of the same packed value (say
+//!   `balance − k, nonce + k·2^32`) can stand for the account. The bits the checks
+//!   make are reused as Merkle path positions and public data.
 //! - **Account A** (sender, depositee, withdrawer) is updated on its Merkle path: the
 //!   old leaf (or 0 for a deposit that creates the account) must sit under the current
-//!   root, the new leaf gives the next root. Its nonce goes up by one for signed kinds;
-//!   its balance goes down by the amount (transfer, withdrawal) or up (deposit) and is
-//!   range-checked to 64 bits, so an overdraft or an overflow cannot be satisfied.
+//!   root, the new leaf gives the next root. Its nonce goes up by one for signed kinds
+//!   and must stay below 2^32; its balance goes down by the amount (transfer,
+//!   withdrawal) or up (deposit) and is range-checked to 64 bits, so an overdraft or
+//!   an overflow cannot be satisfied.
 //! - **Account B** (receiver, transfers only) is credited on its own path, under the
-//!   root left by A's update, and range-checked.
+//!   root left by A's update, and its new balance is range-checked.
 //! - **Signature** (`k0 = 1`): EdDSA-Poseidon by A's key over the packed message
 //!   `kind ‖ chain ‖ nonce ‖ A ‖ B ‖ amount`, where the nonce is A's current nonce, so a
 //!   replayed or reordered transaction cannot verify.
@@ -257,146 +264,247 @@ impl ConstraintSynthesizer<Fr> for BatchCircuit {
     }
 }
 
-impl BatchCircuit {
-    /// Synthesises the circuit and returns where its constraints went.
-    pub fn synthesize(self, cs: ConstraintSystemRef<Fr>) -> core::result::Result<Breakdown, SynthesisError> {
-        let shape = self.shape;
-        let depth = shape.tree.depth() as usize;
-        let witness = self.witness.as_ref();
-        let missing = || SynthesisError::AssignmentMissing;
-        let mut meter = Meter::new(cs.clone());
+/// The field elements one slot's witnesses are allocated with. [`SlotWitness`] gives
+/// the honest ones; a malicious prover may pick any field elements at all, and the
+/// soundness tests build such assignments here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SlotValues {
+    /// Kind bits, `kind = k0 + 2·k1`.
+    pub k0: bool,
+    pub k1: bool,
+    pub a_index: Fr,
+    pub b_index: Fr,
+    pub amount: Fr,
+    pub a_key: (Fr, Fr),
+    /// A's leaf was empty (a deposit opening the account).
+    pub a_empty: bool,
+    pub a_balance: Fr,
+    pub a_nonce: Fr,
+    pub a_path: MerkleProof,
+    pub b_key: (Fr, Fr),
+    pub b_balance: Fr,
+    pub b_nonce: Fr,
+    pub b_path: MerkleProof,
+    pub signature: Signature,
+}
 
-        let commitment = FpVar::new_input(cs.clone(), || self.commitment.ok_or_else(missing))?;
-        let old_root = FpVar::new_witness(cs.clone(), || witness.map(|w| w.old_root).ok_or_else(missing))?;
-        let chain_before = FpVar::new_witness(cs.clone(), || witness.map(|w| w.chain_before).ok_or_else(missing))?;
-        let mut root = old_root.clone();
-        let mut chain = chain_before.clone();
-        let mut public_data: Vec<UInt8<Fr>> = Vec::with_capacity(shape.batch_size * PUBDATA_SLOT_BYTES);
-
-        for slot_index in 0..shape.batch_size {
-            let slot = witness.map(|w| &w.slots[slot_index]);
-            let slot_ns = ns!(cs, "slot");
-            let cs = slot_ns.cs();
-            let w = |f: &dyn Fn(&SlotWitness) -> Fr| slot.map(f).ok_or_else(missing);
-
-            // Kinds, accounts and the range checks that keep balances and nonces honest.
-            let part = ns!(cs, "kind_and_ranges");
-            let k0 = Boolean::new_witness(cs.clone(), || slot.map(|s| s.kind.tag() & 1 == 1).ok_or_else(missing))?;
-            let k1 = Boolean::new_witness(cs.clone(), || slot.map(|s| s.kind.tag() & 2 == 2).ok_or_else(missing))?;
-            let is_transfer = &k0 & &!k1.clone();
-            let is_deposit = &k1 & &!k0.clone();
-            let active = &k0 | &k1;
-            let signed = k0.clone();
-            let a_index = FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.a.index.value())))?;
-            let b_index = FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.b.index.value())))?;
-            let amount = FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.amount.units())))?;
-            let a_bits = to_bits_le_checked(&a_index, depth)?;
-            let b_bits = to_bits_le_checked(&b_index, depth)?;
-            let amount_bits = to_bits_le_checked(&amount, AMOUNT_BITS as usize)?;
-            // A no-op is all zeros; B is named by transfers only.
-            a_index.conditional_enforce_equal(&FpVar::zero(), &!active.clone())?;
-            amount.conditional_enforce_equal(&FpVar::zero(), &!active.clone())?;
-            b_index.conditional_enforce_equal(&FpVar::zero(), &!is_transfer.clone())?;
-            let a_key = CircomPointVar::on_curve(
-                FpVar::new_witness(cs.clone(), || w(&|s| s.a_key.0))?,
-                FpVar::new_witness(cs.clone(), || w(&|s| s.a_key.1))?,
-            )?;
-            let a_empty = Boolean::new_witness(cs.clone(), || slot.map(|s| s.a.before.is_none()).ok_or_else(missing))?;
-            let a_balance =
-                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.a.before.map_or(0, |a| a.balance.units()))))?;
-            let a_nonce =
-                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.a.before.map_or(0, |a| a.nonce.value()))))?;
-            // A signed transaction needs an existing account; an empty one holds nothing.
-            (&a_empty & &signed).enforce_equal(&Boolean::FALSE)?;
-            a_balance.conditional_enforce_equal(&FpVar::zero(), &a_empty)?;
-            a_nonce.conditional_enforce_equal(&FpVar::zero(), &a_empty)?;
-            drop(part);
-            let part = ns!(cs, "balances_and_nonces");
-            let a_nonce_next = &a_nonce + FpVar::from(signed.clone());
-            // Deposits add, transfers and withdrawals subtract.
-            let direction = FpVar::from(is_deposit.clone()) - FpVar::from(signed.clone());
-            let a_balance_next = &a_balance + &amount * &direction;
-            let _ = to_bits_le_checked(&a_nonce_next, Nonce::BITS as usize)?;
-            let _ = to_bits_le_checked(&a_balance_next, Amount::BITS as usize)?;
-            let b_key_x = FpVar::new_witness(cs.clone(), || w(&|s| s.b.before.map_or(Fr::ZERO, |a| a.public_key.x())))?;
-            let b_key_y = FpVar::new_witness(cs.clone(), || w(&|s| s.b.before.map_or(Fr::ZERO, |a| a.public_key.y())))?;
-            let b_balance =
-                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.b.before.map_or(0, |a| a.balance.units()))))?;
-            let b_nonce =
-                FpVar::new_witness(cs.clone(), || w(&|s| Fr::from(s.b.before.map_or(0, |a| a.nonce.value()))))?;
-            let b_balance_next = &b_balance + &amount;
-            let _ = to_bits_le_checked(&b_balance_next, Amount::BITS as usize)?;
-            drop(part);
-            meter.charge(|b| &mut b.range_checks);
-
-            // Leaves: Poseidon(x, y, balance · 2^32 + nonce); an empty leaf is 0.
-            let part = ns!(cs, "leaves");
-            let two_32 = Fr::from(1u64 << Nonce::BITS);
-            let leaf = |x: &FpVar<Fr>, y: &FpVar<Fr>, balance: &FpVar<Fr>, nonce: &FpVar<Fr>| {
-                poseidon::hash(&[x.clone(), y.clone(), balance * two_32 + nonce])
-            };
-            let a_old_leaf = a_empty.select(&FpVar::zero(), &leaf(&a_key.x, &a_key.y, &a_balance, &a_nonce)?)?;
-            let a_new_leaf = leaf(&a_key.x, &a_key.y, &a_balance_next, &a_nonce_next)?;
-            let b_old_leaf = leaf(&b_key_x, &b_key_y, &b_balance, &b_nonce)?;
-            let b_new_leaf = leaf(&b_key_x, &b_key_y, &b_balance_next, &b_nonce)?;
-            drop(part);
-            meter.charge(|b| &mut b.leaves);
-
-            // Paths: A under the current root, then B under the root A left.
-            let part = ns!(cs, "path_a");
-            let a_path = PathVar::new_witness(cs.clone(), shape.tree, slot.map(|s| &s.a.path))?;
-            let a_roots = a_path.roots(&a_bits, &[a_old_leaf, a_new_leaf])?;
-            a_roots[0].conditional_enforce_equal(&root, &active)?;
-            root = active.select(&a_roots[1], &root)?;
-            drop(part);
-            let part = ns!(cs, "path_b");
-            let b_path = PathVar::new_witness(cs.clone(), shape.tree, slot.map(|s| &s.b.path))?;
-            let b_roots = b_path.roots(&b_bits, &[b_old_leaf, b_new_leaf])?;
-            b_roots[0].conditional_enforce_equal(&root, &is_transfer)?;
-            root = is_transfer.select(&b_roots[1], &root)?;
-            drop(part);
-            meter.charge(|b| &mut b.merkle_paths);
-
-            // Signature, sharing its Poseidon with the deposit chain.
-            let part = ns!(cs, "signature");
-            let kind_tag = FpVar::from(k0.clone()) + FpVar::from(k1.clone()) * Fr::from(2u64);
-            let msg = kind_tag * pow2(192)
-                + FpVar::constant(Fr::from(shape.chain_id.value())) * pow2(160)
-                + &a_nonce * pow2(128)
-                + &a_index * pow2(96)
-                + &b_index * pow2(64)
-                + &amount;
-            let signature = SignatureVar::new_witness(cs.clone(), slot.map(|s| &s.signature))?;
-            let mut inputs = challenge_inputs(&a_key, &signature, &msg);
-            inputs[0] = is_deposit.select(&chain, &inputs[0])?;
-            inputs[1] = is_deposit.select(&a_index, &inputs[1])?;
-            inputs[4] = is_deposit.select(&amount, &inputs[4])?;
-            let hash = poseidon::hash(&inputs)?;
-            verify_with_challenge(&a_key, &signature, &hash, &signed)?;
-            chain = is_deposit.select(&hash, &chain)?;
-            drop(part);
-            meter.charge(|b| &mut b.signature);
-
-            // Public data: kind ‖ amount (40 bits) ‖ A ‖ B, from bits the range checks made.
-            let mut word = amount_bits;
-            word.extend([k0, k1]);
-            public_data.extend(number_to_be_bytes(&word, 5));
-            public_data.extend(number_to_be_bytes(&a_bits, 4));
-            public_data.extend(number_to_be_bytes(&b_bits, 4));
-            drop(slot_ns);
+impl From<&SlotWitness> for SlotValues {
+    fn from(s: &SlotWitness) -> Self {
+        let fields = |account: &Option<Account>| {
+            account.map_or((Fr::ZERO, Fr::ZERO), |a| (Fr::from(a.balance.units()), Fr::from(a.nonce.value())))
+        };
+        let (a_balance, a_nonce) = fields(&s.a.before);
+        let (b_balance, b_nonce) = fields(&s.b.before);
+        SlotValues {
+            k0: s.kind.tag() & 1 == 1,
+            k1: s.kind.tag() & 2 == 2,
+            a_index: Fr::from(s.a.index.value()),
+            b_index: Fr::from(s.b.index.value()),
+            amount: Fr::from(s.amount.units()),
+            a_key: s.a_key,
+            a_empty: s.a.before.is_none(),
+            a_balance,
+            a_nonce,
+            a_path: s.a.path.clone(),
+            b_key: s.b.before.map_or((Fr::ZERO, Fr::ZERO), |a| (a.public_key.x(), a.public_key.y())),
+            b_balance,
+            b_nonce,
+            b_path: s.b.path.clone(),
+            signature: s.signature,
         }
-
-        let part = ns!(cs, "commitment");
-        let computed = batch_commitment(&old_root, &root, &chain_before, &chain, &public_data)?;
-        computed.enforce_equal(&commitment)?;
-        drop(part);
-        meter.charge(|b| &mut b.public_data_hash);
-        Ok(meter.breakdown)
     }
 }
 
-fn pow2(n: u32) -> Fr {
+/// The field elements of a whole batch's witness.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BatchValues {
+    pub old_root: Fr,
+    pub chain_before: Fr,
+    pub slots: Vec<SlotValues>,
+}
+
+impl From<&BatchWitness> for BatchValues {
+    fn from(w: &BatchWitness) -> Self {
+        BatchValues {
+            old_root: w.old_root,
+            chain_before: w.chain_before,
+            slots: w.slots.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl BatchCircuit {
+    /// Synthesises the circuit and returns where its constraints went.
+    pub fn synthesize(self, cs: ConstraintSystemRef<Fr>) -> core::result::Result<Breakdown, SynthesisError> {
+        let values = self.witness.as_ref().map(BatchValues::from);
+        synthesize_values(self.shape, values.as_ref(), self.commitment, cs)
+    }
+}
+
+/// `to_bits_le_checked` inside a namespace of its own, so that an unsatisfied range
+/// check names the value it checks.
+macro_rules! range_checked {
+    ($cs:expr, $name:literal, $x:expr, $bits:expr) => {{
+        let _namespace = ns!($cs, $name);
+        to_bits_le_checked($x, $bits)
+    }};
+}
+
+/// The batch circuit over field-element witnesses (`None` for setup).
+pub(crate) fn synthesize_values(
+    shape: BatchShape,
+    values: Option<&BatchValues>,
+    commitment: Option<Fr>,
+    cs: ConstraintSystemRef<Fr>,
+) -> core::result::Result<Breakdown, SynthesisError> {
+    let depth = shape.tree.depth() as usize;
+    let missing = || SynthesisError::AssignmentMissing;
+    let mut meter = Meter::new(cs.clone());
+
+    let commitment = FpVar::new_input(cs.clone(), || commitment.ok_or_else(missing))?;
+    let old_root = FpVar::new_witness(cs.clone(), || values.map(|v| v.old_root).ok_or_else(missing))?;
+    let chain_before = FpVar::new_witness(cs.clone(), || values.map(|v| v.chain_before).ok_or_else(missing))?;
+    let mut root = old_root.clone();
+    let mut chain = chain_before.clone();
+    let mut public_data: Vec<UInt8<Fr>> = Vec::with_capacity(shape.batch_size * PUBDATA_SLOT_BYTES);
+
+    for slot_index in 0..shape.batch_size {
+        let slot = values.map(|v| &v.slots[slot_index]);
+        let slot_ns = ns!(cs, "slot");
+        let cs = slot_ns.cs();
+        let fr = |f: fn(&SlotValues) -> Fr| FpVar::new_witness(cs.clone(), || slot.map(f).ok_or_else(missing));
+        let bit = |f: fn(&SlotValues) -> bool| Boolean::new_witness(cs.clone(), || slot.map(f).ok_or_else(missing));
+
+        // Kinds, and the transaction's own fields, each range-checked at its width; the
+        // bits serve again as Merkle path positions, in the public data and as the
+        // fields of the signed message.
+        let part = ns!(cs, "kind_and_ranges");
+        let k0 = bit(|s| s.k0)?;
+        let k1 = bit(|s| s.k1)?;
+        let is_transfer = &k0 & &!k1.clone();
+        let is_deposit = &k1 & &!k0.clone();
+        let active = &k0 | &k1;
+        let signed = k0.clone();
+        let a_index = fr(|s| s.a_index)?;
+        let b_index = fr(|s| s.b_index)?;
+        let amount = fr(|s| s.amount)?;
+        let a_bits = range_checked!(cs, "a_index_range", &a_index, depth)?;
+        let b_bits = range_checked!(cs, "b_index_range", &b_index, depth)?;
+        let amount_bits = range_checked!(cs, "amount_range", &amount, AMOUNT_BITS as usize)?;
+        // A no-op is all zeros; B is named by transfers only.
+        a_index.conditional_enforce_equal(&FpVar::zero(), &!active.clone())?;
+        amount.conditional_enforce_equal(&FpVar::zero(), &!active.clone())?;
+        b_index.conditional_enforce_equal(&FpVar::zero(), &!is_transfer.clone())?;
+        let a_key = CircomPointVar::on_curve(fr(|s| s.a_key.0)?, fr(|s| s.a_key.1)?)?;
+        let a_empty = bit(|s| s.a_empty)?;
+        let a_balance = fr(|s| s.a_balance)?;
+        let a_nonce = fr(|s| s.a_nonce)?;
+        // A signed transaction needs an existing account; an empty one holds nothing.
+        (&a_empty & &signed).enforce_equal(&Boolean::FALSE)?;
+        a_balance.conditional_enforce_equal(&FpVar::zero(), &a_empty)?;
+        a_nonce.conditional_enforce_equal(&FpVar::zero(), &a_empty)?;
+        drop(part);
+
+        let part = ns!(cs, "balances_and_nonces");
+        let b_key_x = fr(|s| s.b_key.0)?;
+        let b_key_y = fr(|s| s.b_key.1)?;
+        let b_balance = fr(|s| s.b_balance)?;
+        let b_nonce = fr(|s| s.b_nonce)?;
+        // Every field a leaf packs as `balance · 2^32 + nonce`, at its own width, before
+        // it is packed: checked only through the new values, another split of the same
+        // packed value (balance − k, nonce + k·2^32) would satisfy every other constraint.
+        let _ = range_checked!(cs, "a_balance_range", &a_balance, Amount::BITS as usize)?;
+        let _ = range_checked!(cs, "a_nonce_range", &a_nonce, Nonce::BITS as usize)?;
+        let _ = range_checked!(cs, "b_balance_range", &b_balance, Amount::BITS as usize)?;
+        let _ = range_checked!(cs, "b_nonce_range", &b_nonce, Nonce::BITS as usize)?;
+        let a_nonce_next = &a_nonce + FpVar::from(signed.clone());
+        {
+            // The nonce is below 2^32, so the next one is below 2^32 unless it equals it:
+            // one constraint instead of 33.
+            let _namespace = ns!(cs, "a_nonce_next_range");
+            a_nonce_next.enforce_not_equal(&FpVar::constant(pow2(Nonce::BITS)))?;
+        }
+        // Deposits add, transfers and withdrawals subtract: no overdraft, no overflow.
+        let direction = FpVar::from(is_deposit.clone()) - FpVar::from(signed.clone());
+        let a_balance_next = &a_balance + &amount * &direction;
+        let _ = range_checked!(cs, "a_balance_next_range", &a_balance_next, Amount::BITS as usize)?;
+        let b_balance_next = &b_balance + &amount;
+        let _ = range_checked!(cs, "b_balance_next_range", &b_balance_next, Amount::BITS as usize)?;
+        drop(part);
+        meter.charge(|b| &mut b.range_checks);
+
+        // Leaves: Poseidon(x, y, balance · 2^32 + nonce); an empty leaf is 0.
+        let part = ns!(cs, "leaves");
+        let two_32 = pow2(Nonce::BITS);
+        let leaf = |x: &FpVar<Fr>, y: &FpVar<Fr>, balance: &FpVar<Fr>, nonce: &FpVar<Fr>| {
+            poseidon::hash(&[x.clone(), y.clone(), balance * two_32 + nonce])
+        };
+        let a_old_leaf = a_empty.select(&FpVar::zero(), &leaf(&a_key.x, &a_key.y, &a_balance, &a_nonce)?)?;
+        let a_new_leaf = leaf(&a_key.x, &a_key.y, &a_balance_next, &a_nonce_next)?;
+        let b_old_leaf = leaf(&b_key_x, &b_key_y, &b_balance, &b_nonce)?;
+        let b_new_leaf = leaf(&b_key_x, &b_key_y, &b_balance_next, &b_nonce)?;
+        drop(part);
+        meter.charge(|b| &mut b.leaves);
+
+        // Paths: A under the current root, then B under the root A left.
+        let part = ns!(cs, "path_a");
+        let a_path = PathVar::new_witness(cs.clone(), shape.tree, slot.map(|s| &s.a_path))?;
+        let a_roots = a_path.roots(&a_bits, &[a_old_leaf, a_new_leaf])?;
+        a_roots[0].conditional_enforce_equal(&root, &active)?;
+        root = active.select(&a_roots[1], &root)?;
+        drop(part);
+        let part = ns!(cs, "path_b");
+        let b_path = PathVar::new_witness(cs.clone(), shape.tree, slot.map(|s| &s.b_path))?;
+        let b_roots = b_path.roots(&b_bits, &[b_old_leaf, b_new_leaf])?;
+        b_roots[0].conditional_enforce_equal(&root, &is_transfer)?;
+        root = is_transfer.select(&b_roots[1], &root)?;
+        drop(part);
+        meter.charge(|b| &mut b.merkle_paths);
+
+        // Signature, sharing its Poseidon with the deposit chain. Every field of the
+        // message is range-checked above, so the packing is one-to-one.
+        let part = ns!(cs, "signature");
+        let kind_tag = FpVar::from(k0.clone()) + FpVar::from(k1.clone()) * Fr::from(2u64);
+        let msg = kind_tag * pow2(192)
+            + FpVar::constant(Fr::from(shape.chain_id.value())) * pow2(160)
+            + &a_nonce * pow2(128)
+            + &a_index * pow2(96)
+            + &b_index * pow2(64)
+            + &amount;
+        let signature = SignatureVar::new_witness(cs.clone(), slot.map(|s| &s.signature))?;
+        let mut inputs = challenge_inputs(&a_key, &signature, &msg);
+        inputs[0] = is_deposit.select(&chain, &inputs[0])?;
+        inputs[1] = is_deposit.select(&a_index, &inputs[1])?;
+        inputs[4] = is_deposit.select(&amount, &inputs[4])?;
+        let hash = poseidon::hash(&inputs)?;
+        verify_with_challenge(&a_key, &signature, &hash, &signed)?;
+        chain = is_deposit.select(&hash, &chain)?;
+        drop(part);
+        meter.charge(|b| &mut b.signature);
+
+        // Public data: kind ‖ amount (40 bits) ‖ A ‖ B, from bits the range checks made.
+        let mut word = amount_bits;
+        word.extend([k0, k1]);
+        public_data.extend(number_to_be_bytes(&word, 5));
+        public_data.extend(number_to_be_bytes(&a_bits, 4));
+        public_data.extend(number_to_be_bytes(&b_bits, 4));
+        drop(slot_ns);
+    }
+
+    let part = ns!(cs, "commitment");
+    let computed = batch_commitment(&old_root, &root, &chain_before, &chain, &public_data)?;
+    computed.enforce_equal(&commitment)?;
+    drop(part);
+    meter.charge(|b| &mut b.public_data_hash);
+    Ok(meter.breakdown)
+}
+
+/// `2^n` in the field.
+pub(crate) fn pow2(n: u32) -> Fr {
     Fr::from(2u64).pow([u64::from(n)])
 }
 
 use ark_ff::Field as _;
+
+#[cfg(test)]
+mod tests;

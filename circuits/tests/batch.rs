@@ -136,7 +136,7 @@ fn an_overdraft_is_refused() {
         s.amount = Amount::new(1_001);
         s.signature = signature;
     });
-    assert_unsatisfied_at(circuit, "balances_and_nonces");
+    assert_unsatisfied_at(circuit, "a_balance_next_range");
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn an_overflowing_credit_is_refused() {
         s.amount = Amount::new(6);
         s.signature = signature;
     });
-    assert_unsatisfied_at(circuit, "balances_and_nonces");
+    assert_unsatisfied_at(circuit, "b_balance_next_range");
 }
 
 #[test]
