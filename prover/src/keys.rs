@@ -32,7 +32,7 @@ use crate::error::{ProverError, Result};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Bumped whenever the batch circuit's constraints change meaning.
-pub const CIRCUIT_VERSION: u32 = 1;
+pub const CIRCUIT_VERSION: u32 = 2;
 
 const PK_MAGIC: &[u8; 4] = b"ZKPK";
 const MATRICES_MAGIC: &[u8; 4] = b"ZKMX";
