@@ -12,6 +12,45 @@ use crate::chain::{Env, Revert};
 use crate::gas;
 use crate::types::{Address, Wei};
 
+/// A public key as an L1 call carries it: two field elements in circomlib coordinates, not yet checked.
+/// The contract must check them ([`KeyCoordinates::check`]) before a deposit enters the queue: the circuit
+/// only checks that a key is on the curve, and a small-order key (the identity among them) "verifies" a
+/// signature on any message, so an account opened with one could be drained by anybody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyCoordinates {
+    /// x (circomlib coordinates).
+    pub x: Fr,
+    /// y (circomlib coordinates).
+    pub y: Fr,
+}
+
+impl From<PublicKey> for KeyCoordinates {
+    fn from(key: PublicKey) -> Self {
+        KeyCoordinates { x: key.x(), y: key.y() }
+    }
+}
+
+impl KeyCoordinates {
+    /// The key, if the coordinates are a point of Baby Jubjub's prime-order subgroup other than the identity;
+    /// charges the on-curve check and the subgroup check (a multiplication by the group order).
+    ///
+    /// # Errors
+    /// A [`Revert`] naming the fault: the identity, a point off the curve, or one outside the prime-order
+    /// subgroup (the small-order points and their sums with subgroup points).
+    pub fn check(&self, env: &mut Env<'_>) -> Result<PublicKey, Revert> {
+        env.charge("check the key is on Baby Jubjub", gas::BABYJUB_ON_CURVE_GAS);
+        if self.x == Fr::from(0u64) && self.y == Fr::from(1u64) {
+            return Err(Revert("the key is the identity point, which verifies any signature".into()));
+        }
+        if ledger::babyjubjub::from_circom(self.x, self.y).is_err() {
+            return Err(Revert("the key is not a point of Baby Jubjub".into()));
+        }
+        env.charge("check the key is in the prime-order subgroup", gas::BABYJUB_SUBGROUP_CHECK_GAS);
+        PublicKey::from_coordinates(self.x, self.y)
+            .map_err(|_| Revert("the key is outside the prime-order subgroup (small order)".into()))
+    }
+}
+
 /// A deposit waiting in the priority queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedDeposit {
@@ -66,6 +105,8 @@ impl DepositQueue {
 
     /// Checks and queues a deposit of the call's value: `to: None` opens the next account for
     /// `public_key`, owned by the sender; `to: Some(i)` tops up account `i`, which must hold that key.
+    /// The key is checked first ([`KeyCoordinates::check`]): nothing enters the queue under a key that is
+    /// the identity, off the curve or of small order.
     /// Returns the deposit's position in the queue and the deposit.
     pub fn deposit(
         &mut self,
@@ -73,8 +114,9 @@ impl DepositQueue {
         tree: TreeShape,
         wei_per_unit: Wei,
         to: Option<AccountIndex>,
-        public_key: PublicKey,
+        public_key: KeyCoordinates,
     ) -> Result<(usize, Deposit), Revert> {
+        let public_key = public_key.check(env)?;
         let value = env.value();
         if value == 0 || value % wei_per_unit != 0 {
             return Err(Revert("a deposit is a positive whole number of units".into()));

@@ -221,6 +221,16 @@ pub fn poseidon_gas(inputs: usize) -> u64 {
 /// ADD 3 (next slot), DUP1 3, DUP3 3, LT 3, PUSH2 3, JUMPI 10 (loop).
 pub const DECODE_SLOT_GAS: u64 = 1 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 10 + 1 + 2 + 3 + 3 + 3 + 3 + 3 + 3 + 10;
 
+/// Gas to check that two coordinates are a point of Baby Jubjub (`a·x² + y² = 1 + d·x²·y²` with MULMOD and
+/// ADDMOD): half of the 2,000 gas [`EDDSA_VERIFY_GAS`] counts for two such checks and a point comparison.
+pub const BABYJUB_ON_CURVE_GAS: u64 = 1_000;
+
+/// Gas to check that a Baby Jubjub point is in the prime-order subgroup (`l·P = O`, one multiplication by the
+/// 251-bit order `l`): two thirds of the two-point multi-scalar multiplication measured in the Oliver contract
+/// (107,543 gas less the 21,000 transaction base), since a single scalar multiplication keeps the shared
+/// doublings and drops half of the additions.
+pub const BABYJUB_SUBGROUP_CHECK_GAS: u64 = (107_543 - TX_BASE) * 2 / 3;
+
 /// Gas to verify one EdDSA-Poseidon signature on the EVM, which has no Baby Jubjub precompile: the challenge
 /// hash (circomlib Poseidon of 5 inputs, [`poseidon_gas`]) plus a two-point multi-scalar multiplication
 /// measured at 107,543 gas per call in the Huff-optimised Oliver contract (AztecProtocol/Oliver README), less

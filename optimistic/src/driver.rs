@@ -255,7 +255,7 @@ pub fn run<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<Report> {
         .map(|(i, k)| (user_address(i as u32), k, scenario.deposit_units))
         .chain(std::iter::once((proposer_address, &proposer_key, own_units)));
     for (i, (from, key, units)) in depositors.enumerate() {
-        let call = OptCall::Deposit { to: None, public_key: key.public_key() };
+        let call = OptCall::Deposit { to: None, public_key: key.public_key().into() };
         let receipt = world.send(from, Wei::from(units) * wei, call)?;
         if let Err(revert) = receipt.outcome {
             return Err(OptimisticError::Reverted { call: "Deposit", revert });

@@ -52,7 +52,7 @@ fn setup() -> Setup {
     let mut s = Setup { chain, rollup, mirror: State::new(shape(), ChainId::DEFAULT), deposits: 0, keys };
     let mut txs = Vec::new();
     for (i, k) in s.keys.clone().iter().enumerate() {
-        let r = send(&mut s, "user", 1_000 * GWEI, OptCall::Deposit { to: None, public_key: k.public_key() });
+        let r = send(&mut s, "user", 1_000 * GWEI, OptCall::Deposit { to: None, public_key: k.public_key().into() });
         assert!(r.succeeded());
         txs.push(Transaction::Deposit(Deposit {
             to: AccountIndex::new(i as u32),
@@ -181,7 +181,7 @@ fn one_step_proof_agrees_with_the_ledger() {
         &mut s,
         "user",
         50 * GWEI,
-        OptCall::Deposit { to: Some(AccountIndex::new(1)), public_key: k[1].public_key() }
+        OptCall::Deposit { to: Some(AccountIndex::new(1)), public_key: k[1].public_key().into() }
     )
     .succeeded());
     let d = Transaction::Deposit(Deposit {

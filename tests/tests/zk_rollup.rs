@@ -74,7 +74,7 @@ fn world(deposits: u32) -> Setup {
             &mut contract,
             user(i as u32),
             ETHER,
-            ZkCall::Deposit { to: None, public_key: key.public_key() },
+            ZkCall::Deposit { to: None, public_key: key.public_key().into() },
         )
         .unwrap();
         assert!(r.outcome.is_ok());

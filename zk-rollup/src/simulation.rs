@@ -155,7 +155,7 @@ fn build_world(s: &ZkScenario, prover: Prover, keys: Vec<SecretKey>) -> Result<W
     }
     let mut deposit_gas = Vec::new();
     for (i, key) in keys.iter().enumerate() {
-        let call = ZkCall::Deposit { to: None, public_key: key.public_key() };
+        let call = ZkCall::Deposit { to: None, public_key: key.public_key().into() };
         let receipt = send(&mut chain, &mut contract, user_address(i as u32), s.deposit_wei, call)?;
         if let Err(revert) = receipt.outcome {
             return Err(ZkRollupError::refused("a deposit", revert.clone()));
@@ -402,7 +402,7 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
     let first_censored_at = w.chain.now();
     for i in 0..censored {
         let key = w.keys[i as usize].public_key();
-        let call = ZkCall::Deposit { to: Some(AccountIndex::new(i)), public_key: key };
+        let call = ZkCall::Deposit { to: Some(AccountIndex::new(i)), public_key: key.into() };
         let value = w.contract.params().wei_per_unit * 1000;
         send(&mut w.chain, &mut w.contract, user_address(i), value, call)?;
     }

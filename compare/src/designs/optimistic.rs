@@ -74,8 +74,7 @@ impl OptimisticDesign {
             }
         }
         let window = scenario.challenge_window_seconds as f64;
-        let finality =
-            Spread { median: honest.finality_seconds.median, max: honest.finality_seconds.max };
+        let finality = Spread { median: honest.finality_seconds.median, max: honest.finality_seconds.max };
         let (tps, basis) = throughput_ceiling(chain, honest.l1_gas_per_tx, None);
         let days = window / 86_400.0;
         let game = attacked.games.first();

@@ -2,7 +2,7 @@
 
 use l1_contract_sim::abi::{push_fr, push_selector, push_u64};
 use l1_contract_sim::{Address, Wei};
-use ledger::{AccountIndex, Amount, Fr, PublicKey, Transaction};
+use ledger::{AccountIndex, Amount, Fr, Transaction};
 
 use super::*;
 
@@ -13,8 +13,8 @@ pub enum OptCall {
     Deposit {
         /// The account, or `None` for a new one.
         to: Option<AccountIndex>,
-        /// The account's key.
-        public_key: PublicKey,
+        /// The account's key, as coordinates the contract checks before queueing anything.
+        public_key: KeyCoordinates,
     },
     /// Post an assertion on the current tip, with the proposer bond as value.
     Propose {
@@ -157,8 +157,8 @@ impl OptimisticRollup {
             OptCall::Deposit { to, public_key } => {
                 push_selector(&mut out, 0x11);
                 push_u64(&mut out, to.map_or(u64::MAX, |i| u64::from(i.value())));
-                push_fr(&mut out, &public_key.x());
-                push_fr(&mut out, &public_key.y());
+                push_fr(&mut out, &public_key.x);
+                push_fr(&mut out, &public_key.y);
             }
             OptCall::Propose { prev_root, new_state, txs, trace_commitment } => {
                 push_selector(&mut out, 0x12);

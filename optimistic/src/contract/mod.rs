@@ -94,12 +94,12 @@ pub use trace::{
 
 use std::collections::BTreeMap;
 
-use l1_contract_sim::deposits::{DepositQueue, QueuedDeposit};
+use l1_contract_sim::deposits::{DepositQueue, KeyCoordinates, QueuedDeposit};
 use l1_contract_sim::gas::{self, DECODE_SLOT_GAS};
 use l1_contract_sim::{Address, Contract, Env, Revert, Wei, ETHER, GWEI};
 use ledger::tree::{AccountTree, TreeShape};
 use ledger::tx::{PublicDataSlot, PUBDATA_SLOT_BYTES};
-use ledger::{AccountIndex, Amount, ChainId, Fr, PublicKey, Transaction};
+use ledger::{AccountIndex, Amount, ChainId, Fr, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -340,7 +340,7 @@ impl OptimisticRollup {
         &mut self,
         env: &mut Env<'_>,
         to: Option<AccountIndex>,
-        public_key: PublicKey,
+        public_key: KeyCoordinates,
     ) -> Result<Vec<OptEvent>, Revert> {
         let (position, deposit) =
             self.deposits.deposit(env, self.params.tree, self.params.wei_per_unit, to, public_key)?;

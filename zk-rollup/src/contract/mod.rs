@@ -40,11 +40,11 @@ use ark_groth16::{Proof, VerifyingKey};
 use ledger::state::commitment_preimage;
 use ledger::tree::{AccountTree, MerkleProof, TreeShape};
 use ledger::tx::{PublicDataSlot, PUBDATA_SLOT_BYTES};
-use ledger::{Account, AccountIndex, Amount, ChainId, Fr, PublicKey};
+use ledger::{Account, AccountIndex, Amount, ChainId, Fr};
 use serde::{Deserialize, Serialize};
 
 use l1_contract_sim::abi::{push_fr, push_selector, push_u64};
-use l1_contract_sim::deposits::DepositQueue;
+use l1_contract_sim::deposits::{DepositQueue, KeyCoordinates};
 pub use l1_contract_sim::deposits::{QueuedDeposit, Registration};
 use l1_contract_sim::gas;
 use l1_contract_sim::gas::{poseidon_gas, DECODE_SLOT_GAS};
@@ -120,8 +120,8 @@ pub enum ZkCall {
     Deposit {
         /// The account, or `None` for a new one.
         to: Option<AccountIndex>,
-        /// The account's key.
-        public_key: PublicKey,
+        /// The account's key, as coordinates the contract checks before queueing anything.
+        public_key: KeyCoordinates,
     },
     /// Accept a proved batch.
     CommitBatch {
@@ -297,8 +297,8 @@ impl ZkRollup {
             ZkCall::Deposit { to, public_key } => {
                 push_selector(&mut out, 0x01);
                 push_u64(&mut out, to.map_or(u64::MAX, |i| u64::from(i.value())));
-                push_fr(&mut out, &public_key.x());
-                push_fr(&mut out, &public_key.y());
+                push_fr(&mut out, &public_key.x);
+                push_fr(&mut out, &public_key.y);
             }
             ZkCall::CommitBatch { new_root, public_data, proof, mode } => {
                 push_selector(&mut out, 0x02);
@@ -355,7 +355,7 @@ impl ZkRollup {
         &mut self,
         env: &mut Env<'_>,
         to: Option<AccountIndex>,
-        public_key: PublicKey,
+        public_key: KeyCoordinates,
     ) -> Result<Vec<ZkEvent>, Revert> {
         if self.exodus {
             return Err(revert("exodus mode: deposits are closed"));
