@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{OptimisticError, Result};
 use crate::world::{L2Tx, World};
 
-/// How an invalid transaction is forged.
+/// How an invalid transaction is forged: one kind for each rule of the ledger a posted transaction can break
+/// from a history of valid ones. (A balance above 2^64 − 1 or a nonce at 2^32 cannot be reached that way:
+/// every deposit is at most 2^38 − 1 units and each assertion moves nonces by one per transaction; those rules
+/// are exercised by the ledger's and the circuit's tests.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Forgery {
@@ -24,6 +27,30 @@ pub enum Forgery {
     BadSignature,
     /// A transfer by the proposer of more than it holds, to another user.
     Overdraft,
+    /// A transfer by the proposer signed for its next nonce but one (nonces are not posted: the one-step proof
+    /// checks the signature against the current nonce, so a replay or a reordering fails the same way).
+    WrongNonce,
+    /// A transfer by the proposer to an index beyond the tree.
+    IndexOutOfRange,
+    /// A transfer by the proposer to an index of the tree that no deposit opened.
+    UnknownAccount,
+    /// A deposit to the proposer's account that nobody made on L1.
+    InventedDeposit,
+    /// The next queued deposit with one more unit than was paid for.
+    AlteredDeposit,
+}
+
+impl Forgery {
+    /// Every kind, for property tests and sweeps.
+    pub const ALL: [Forgery; 7] = [
+        Forgery::BadSignature,
+        Forgery::Overdraft,
+        Forgery::WrongNonce,
+        Forgery::IndexOutOfRange,
+        Forgery::UnknownAccount,
+        Forgery::InventedDeposit,
+        Forgery::AlteredDeposit,
+    ];
 }
 
 /// How a lying proposer lies at its chosen step.
@@ -74,6 +101,9 @@ struct Posted {
     trace: Vec<TraceState>,
     /// The workload ids of its transactions (`None`: forged).
     ids: Vec<Option<usize>>,
+    /// The workload ids it took from the queue, in order (those a forgery displaced included): what goes
+    /// back to the queue if the assertion is rejected.
+    taken: Vec<usize>,
     /// Its view of the state after the assertion.
     post: (State, u64),
     /// Whether this is the lie.
@@ -186,7 +216,7 @@ impl Proposer {
             self.handled_rejections.insert(*id);
             let p = &self.posted[id];
             self.caught |= p.lie;
-            requeue.extend(p.ids.iter().flatten().copied());
+            requeue.extend(p.taken.iter().copied());
         }
         for id in requeue.into_iter().rev() {
             self.pending.push_front(id);
@@ -257,7 +287,15 @@ impl Proposer {
             ProposerBehaviour::Lying(plan) if !self.caught && plan.batch == self.batches => Some(plan),
             _ => None,
         };
-        let step = plan.map(|p| p.step % n);
+        // A forged deposit takes the place of a real one (the contract counts a batch's deposits against the
+        // queue), so it is told at the first deposit from the planned step on.
+        let forges_deposit = |p: &LiePlan| {
+            matches!(p.lie, Lie::InvalidTx(Forgery::InventedDeposit) | Lie::InvalidTx(Forgery::AlteredDeposit))
+        };
+        let step = plan.and_then(|p| match forges_deposit(&p) {
+            false => Some(p.step % n),
+            true => (p.step % n..n).find(|&i| matches!(stream[ids[i]].tx, Transaction::Deposit(_))),
+        });
         let tip = world.contract.tip().clone();
         let queue = world.contract.queued_deposits().to_vec();
         let (mut state, mut deposits) = self.view.clone();
@@ -267,12 +305,16 @@ impl Proposer {
         let mut random_from: Option<usize> = None;
         for (i, &id) in ids.iter().enumerate() {
             let lie = plan.filter(|_| step == Some(i)).map(|p| p.lie);
+            let next = queue.get(deposits as usize);
             if let Some(Lie::InvalidTx(kind)) = lie {
-                if let Some(forged) = self.forge_tx(&state, kind, rng) {
-                    state = apply_forced(&state, &forged);
+                if let Some(forged) = self.forge_tx(&state, kind, next, rng) {
+                    (state, deposits) = apply_forced(&state, deposits, &forged, next);
                     batch.push(forged);
                     txs.push(None);
                     trace.push(TraceState::of(&state, deposits));
+                    if forged.kind() == ledger::tx::TxKind::Deposit {
+                        continue; // It displaced this real deposit.
+                    }
                 }
             }
             let tx = stream[id].tx;
@@ -326,33 +368,78 @@ impl Proposer {
             })
             .expect("Propose emits Proposed");
         self.view = (state.clone(), deposits);
-        self.posted.insert(id, Posted { trace, ids: txs, post: (state, deposits), lie: plan.is_some() });
+        self.posted.insert(id, Posted { trace, ids: txs, taken: ids, post: (state, deposits), lie: plan.is_some() });
         self.batches += 1;
         Ok(())
     }
 
-    /// An invalid transfer for [`Lie::InvalidTx`], valid-looking in `state` but for the forgery.
-    fn forge_tx<R: Rng>(&self, state: &State, kind: Forgery, rng: &mut R) -> Option<Transaction> {
+    /// An invalid transaction for [`Lie::InvalidTx`], valid-looking in `state` but for the forgery; `next` is
+    /// the queued deposit the batch would process next, if any.
+    fn forge_tx<R: Rng>(
+        &self,
+        state: &State,
+        kind: Forgery,
+        next: Option<&QueuedDeposit>,
+        rng: &mut R,
+    ) -> Option<Transaction> {
         let chain = state.chain();
         let own = self.own.as_ref().filter(|(i, _)| state.account(*i).is_some());
         let wrong = SecretKey::random(rng);
+        // The proposer's own account (or, without one, the first account and a key that is not its).
+        let sender = || -> Option<(AccountIndex, &SecretKey, Account)> {
+            let (from, key) = match own {
+                Some((i, k)) => (*i, k),
+                None => (state.accounts().next()?.0, &wrong),
+            };
+            Some((from, key, *state.account(from)?))
+        };
+        let someone_else = |from: AccountIndex| state.accounts().map(|(i, _)| i).find(|i| *i != from);
+        let units = 1 + rng.gen_range(0..10);
+        let small = |a: &Account| Amount::new(a.balance.units().min(units));
+        let signed = |from, to, amount, nonce, key: &SecretKey| {
+            Transfer::signed(from, to, amount, nonce, chain, key).ok().map(Transaction::Transfer)
+        };
         match kind {
             Forgery::BadSignature => {
                 let (victim, account) =
                     state.accounts().find(|(i, a)| Some(*i) != own.map(|o| o.0) && a.balance.units() > 0)?;
-                let to = own.map(|o| o.0).or_else(|| state.accounts().map(|(i, _)| i).find(|i| *i != victim))?;
+                let to = own.map(|o| o.0).or_else(|| someone_else(victim))?;
                 let amount = Amount::new(account.balance.units().div_ceil(2));
-                Transfer::signed(victim, to, amount, account.nonce, chain, &wrong).ok().map(Transaction::Transfer)
+                signed(victim, to, amount, account.nonce, &wrong)
             }
             Forgery::Overdraft => {
-                let (from, key) = match own {
-                    Some((i, k)) => (*i, k),
-                    None => (state.accounts().next()?.0, &wrong),
-                };
-                let mine = state.account(from)?;
-                let (to, _) = state.accounts().find(|(i, _)| *i != from)?;
+                let (from, key, mine) = sender()?;
                 let amount = Amount::new(mine.balance.units() + 1 + rng.gen_range(0..1000));
-                Transfer::signed(from, to, amount, mine.nonce, chain, key).ok().map(Transaction::Transfer)
+                signed(from, someone_else(from)?, amount, mine.nonce, key)
+            }
+            Forgery::WrongNonce => {
+                let (from, key, mine) = sender()?;
+                signed(from, someone_else(from)?, small(&mine), mine.nonce.next()?, key)
+            }
+            Forgery::IndexOutOfRange => {
+                let (from, key, mine) = sender()?;
+                let beyond = AccountIndex::new(u32::try_from(state.shape().capacity()).ok()?);
+                signed(from, beyond, small(&mine), mine.nonce, key)
+            }
+            Forgery::UnknownAccount => {
+                let (from, key, mine) = sender()?;
+                let last = u32::try_from(state.shape().capacity() - 1).ok()?;
+                let empty = (0..=last).rev().map(AccountIndex::new).find(|i| state.account(*i).is_none())?;
+                signed(from, empty, small(&mine), mine.nonce, key)
+            }
+            Forgery::InventedDeposit => {
+                let (to, _, mine) = sender()?;
+                let amount = Amount::new(1 + rng.gen_range(0..1_000_000));
+                // Different from the next queued deposit, if there is one, so that it is not a real one.
+                let amount = match next {
+                    Some(q) if q.deposit.to == to && q.deposit.amount == amount => Amount::new(amount.units() + 1),
+                    _ => amount,
+                };
+                Some(Transaction::Deposit(ledger::Deposit { to, public_key: mine.public_key, amount }))
+            }
+            Forgery::AlteredDeposit => {
+                let real = next?.deposit;
+                Some(Transaction::Deposit(ledger::Deposit { amount: Amount::new(real.amount.units() + 1), ..real }))
             }
         }
     }
@@ -373,22 +460,43 @@ fn apply_lenient(state: &mut State, deposits: &mut u64, tx: &Transaction, queue:
     }
 }
 
-/// Applies an invalid transfer anyway: the sender pays what it can (its balance floors at zero, its nonce
-/// moves on), the receiver is credited the full amount.
-fn apply_forced(state: &State, tx: &Transaction) -> State {
-    let Transaction::Transfer(t) = tx else { return state.clone() };
-    let (Some(sender), Some(receiver)) = (state.account(t.from).copied(), state.account(t.to).copied()) else {
-        return state.clone();
-    };
-    let sender_after = Account {
-        balance: Amount::new(sender.balance.units().saturating_sub(t.amount.units())),
-        nonce: sender.nonce.next().unwrap_or(Nonce::ZERO),
-        ..sender
-    };
-    let receiver = if t.to == t.from { sender_after } else { receiver };
-    let receiver_after =
-        Account { balance: Amount::new(receiver.balance.units().saturating_add(t.amount.units())), ..receiver };
-    forge(state, &[(t.from, sender_after), (t.to, receiver_after)], None)
+/// Applies an invalid transaction anyway: a transfer's sender pays what it can (its balance floors at zero,
+/// its nonce moves on) and its receiver, if the tree has one, is credited the full amount; a deposit credits
+/// its account as if it had been paid for and takes the place of the `next` queued deposit (its deposit-chain
+/// head, so that the contract's count of deposits holds). Returns the forged state and deposit count.
+fn apply_forced(state: &State, deposits: u64, tx: &Transaction, next: Option<&QueuedDeposit>) -> (State, u64) {
+    match tx {
+        Transaction::Transfer(t) => {
+            let Some(sender) = state.account(t.from).copied() else { return (state.clone(), deposits) };
+            let sender_after = Account {
+                balance: Amount::new(sender.balance.units().saturating_sub(t.amount.units())),
+                nonce: sender.nonce.next().unwrap_or(Nonce::ZERO),
+                ..sender
+            };
+            let mut forged = vec![(t.from, sender_after)];
+            let receiver = if t.to == t.from { Some(sender_after) } else { state.account(t.to).copied() };
+            let receiver = receiver.or_else(|| {
+                // An account nobody opened: credited under the sender's key, as a forger would.
+                state.shape().check_index(t.to).ok().map(|_| Account { balance: Amount::ZERO, ..sender })
+            });
+            if let Some(receiver) = receiver {
+                let credited = Amount::new(receiver.balance.units().saturating_add(t.amount.units()));
+                forged.push((t.to, Account { balance: credited, ..receiver }));
+            }
+            (forge(state, &forged, None), deposits)
+        }
+        Transaction::Deposit(d) => {
+            let account = state.account(d.to).copied().unwrap_or(Account {
+                public_key: d.public_key,
+                balance: Amount::ZERO,
+                nonce: Nonce::ZERO,
+            });
+            let credited = Amount::new(account.balance.units().saturating_add(d.amount.units()));
+            let chain = next.map(|q| q.deposit.chain_link(state.deposit_chain()));
+            (forge(state, &[(d.to, Account { balance: credited, ..account })], chain), deposits + 1)
+        }
+        Transaction::Withdrawal(_) => (state.clone(), deposits),
+    }
 }
 
 /// A state with some accounts overwritten (and optionally another deposit-chain head): how a lying proposer

@@ -33,14 +33,19 @@ pub fn batches(s: &Scenario) -> usize {
 }
 
 pub fn random_lie(rng: &mut ChaCha8Rng, s: &Scenario) -> LiePlan {
-    let lie = match rng.gen_range(0..5) {
+    let kinds = 3 + Forgery::ALL.len();
+    let lie = match rng.gen_range(0..kinds) {
         0 => Lie::WrongRoot,
         1 => Lie::SkipTx,
         2 => Lie::MintToSelf { amount: rng.gen_range(1..1_000_000) },
-        3 => Lie::InvalidTx(Forgery::BadSignature),
-        _ => Lie::InvalidTx(Forgery::Overdraft),
+        k => Lie::InvalidTx(Forgery::ALL[k - 3]),
     };
-    LiePlan { batch: rng.gen_range(0..batches(s)), step: rng.gen_range(0..s.batch_size), lie, stall: rng.gen_bool(0.2) }
+    // Deposits come first: a forged deposit is told in the first batch, which holds them.
+    let batch = match lie {
+        Lie::InvalidTx(Forgery::InventedDeposit | Forgery::AlteredDeposit) => 0,
+        _ => rng.gen_range(0..batches(s)),
+    };
+    LiePlan { batch, step: rng.gen_range(0..s.batch_size), lie, stall: rng.gen_bool(0.2) }
 }
 
 pub fn random_dishonest(rng: &mut ChaCha8Rng, s: &Scenario) -> ChallengerBehaviour {
