@@ -163,7 +163,7 @@ fn a_malicious_operator_is_refused() {
         amount: Amount::new(1_000_000),
     });
     let forged = prove(&s, &mut after_d2.clone(), &[invented]);
-    assert!(commit(&mut s, forged).unwrap_err().contains("nobody made"));
+    assert!(commit(&mut s, forged).unwrap_err().contains("not the queue's next ones"));
     assert_eq!(s.contract.root(), after_d2.root(), "nothing the operator sent changed the contract");
     assert_eq!(s.contract.batches().len(), 2);
     let _ = s.contract.address();

@@ -394,11 +394,10 @@ impl ZkRollup {
                 PublicDataSlot::Noop => continue,
                 PublicDataSlot::Deposit { to, amount } => {
                     env.charge("read queued deposit", gas::SLOAD_COLD);
-                    let Some(queued) = self.deposits.queued().get(self.processed + deposits) else {
-                        return Err(revert("the batch processes a deposit nobody made"));
-                    };
-                    if queued.deposit.to != to || queued.deposit.amount != amount {
-                        return Err(revert("the batch's deposits differ from the queue's next deposits"));
+                    let position = self.processed + deposits;
+                    let queued = self.deposits.queued().get(position).map(|q| &q.deposit);
+                    if let Err(e) = ledger::step::match_queued(to, amount, queued, position as u64) {
+                        return Err(revert(format!("the batch's deposits are not the queue's next ones: {e}")));
                     }
                     deposits += 1;
                 }
