@@ -24,6 +24,16 @@ pub enum LieArg {
     BadSignature,
     /// An overdraft, applied anyway.
     Overdraft,
+    /// A transfer signed for a nonce other than the sender's next, applied anyway.
+    WrongNonce,
+    /// A transfer to an index beyond the tree, applied anyway.
+    IndexOutOfRange,
+    /// A transfer to an account no deposit opened, applied anyway.
+    UnknownAccount,
+    /// A deposit nobody made on L1, in place of the next queued one (at the first deposit from --lie-at on).
+    InventedDeposit,
+    /// The next queued deposit with one unit more than was paid (at the first deposit from --lie-at on).
+    AlteredDeposit,
 }
 
 /// Who watches the proposer.
@@ -35,7 +45,8 @@ pub enum ChallengerArg {
     None,
     /// Watches nothing, disputes nothing.
     Lazy,
-    /// Disputes the first assertion whatever it says, from a fabricated trace.
+    /// Disputes the proposer's first assertion while it is pending, whatever it says, from a fabricated
+    /// trace (an honest challenger watches too).
     Dishonest,
 }
 
@@ -97,6 +108,11 @@ pub fn run(args: SimulateOptimisticArgs) -> Result<()> {
                 LieArg::Mint => Lie::MintToSelf { amount: 1_000_000 },
                 LieArg::BadSignature => Lie::InvalidTx(Forgery::BadSignature),
                 LieArg::Overdraft => Lie::InvalidTx(Forgery::Overdraft),
+                LieArg::WrongNonce => Lie::InvalidTx(Forgery::WrongNonce),
+                LieArg::IndexOutOfRange => Lie::InvalidTx(Forgery::IndexOutOfRange),
+                LieArg::UnknownAccount => Lie::InvalidTx(Forgery::UnknownAccount),
+                LieArg::InventedDeposit => Lie::InvalidTx(Forgery::InventedDeposit),
+                LieArg::AlteredDeposit => Lie::InvalidTx(Forgery::AlteredDeposit),
             },
             stall: false,
         }),
@@ -106,7 +122,8 @@ pub fn run(args: SimulateOptimisticArgs) -> Result<()> {
         ChallengerArg::None => Vec::new(),
         ChallengerArg::Lazy => vec![ChallengerBehaviour::Lazy],
         ChallengerArg::Dishonest => vec![
-            ChallengerBehaviour::Dishonest { target: 0, fabricate_from: 1, random_parts: false, stall: false },
+            // Assertion 0 is the genesis, confirmed from the start: the first one posted is 1.
+            ChallengerBehaviour::Dishonest { target: 1, fabricate_from: 1, random_parts: false, stall: false },
             ChallengerBehaviour::Honest,
         ],
     };

@@ -144,6 +144,27 @@ fn simulate_optimistic_catches_a_lie_only_when_somebody_watches() {
     assert_eq!(unwatched["disputes"], 0);
     assert_eq!(unwatched["false_root_confirmed"], true);
 
+    // A dishonest challenger disputes the honest proposer's first (pending) assertion and loses its bond.
+    let dishonest = json(&ok(&[
+        "simulate",
+        "optimistic",
+        "--txs",
+        "4",
+        "--batch-size",
+        "4",
+        "--accounts",
+        "2",
+        "--challenger",
+        "dishonest",
+        "--json",
+    ]));
+    assert!(dishonest["disputes"].as_u64().unwrap() >= 1, "{dishonest}");
+    assert_eq!(dishonest["games"][0]["assertion"], 1, "a real assertion, not the genesis");
+    assert_eq!(dishonest["winner"], "proposer", "{dishonest}");
+    assert_eq!(dishonest["rejected"], 0);
+    assert_eq!(dishonest["honest_won_every_dispute"], true);
+    assert!(dishonest["bond_slashed"].as_u64().unwrap() > 0, "the dishonest challenger's bond");
+
     let err = fails(&["simulate", "optimistic", "--dissection", "1"]);
     assert!(err.contains("dissection"), "{err}");
 }

@@ -326,3 +326,52 @@ fn merkle_helpers_and_dissection_points() {
         }
     }
 }
+
+/// Forced inclusion: a proposer may leave a fresh deposit for later, but once the deposit has waited a
+/// sequencing window (12 hours, OP Stack's), an assertion that leaves it out is refused; one that includes it
+/// is accepted.
+#[test]
+fn a_censoring_proposer_is_refused_after_the_sequencing_window() {
+    let mut s = setup();
+    let k = s.keys.clone();
+    let window = s.rollup.params().sequencing_window_seconds;
+    assert_eq!(window, 12 * 3600);
+    let r = send(
+        &mut s,
+        "user",
+        500 * GWEI,
+        OptCall::Deposit { to: Some(AccountIndex::new(2)), public_key: k[2].public_key().into() },
+    );
+    assert!(r.succeeded());
+    let queued = Transaction::Deposit(s.rollup.queued_deposits()[4].deposit);
+    let censoring = |s: &Setup, nonce: u32| {
+        let tx = transfer(s, 0, 1, 10, &k[0], Some(nonce));
+        let mut post = s.mirror.clone();
+        let (trace, _) = execute_batch(&mut post, s.deposits, &[tx], s.rollup.queued_deposits());
+        (
+            post,
+            OptCall::Propose {
+                prev_root: s.rollup.tip().claimed.root,
+                new_state: trace[1],
+                txs: vec![tx],
+                trace_commitment: trace_commitment(&trace),
+            },
+        )
+    };
+    // Within the window, leaving the deposit for a later assertion is allowed.
+    let (post, call) = censoring(&s, 0);
+    assert!(send(&mut s, PROPOSER, ETHER, call).succeeded(), "a fresh deposit may wait");
+    s.mirror = post;
+    // Past it, an assertion without the deposit is refused, though every transaction in it is valid.
+    s.chain.advance_to_timestamp(s.chain.now() + window);
+    let (_, call) = censoring(&s, 1);
+    let r = send(&mut s, PROPOSER, ETHER, call);
+    let Err(revert) = r.outcome else { panic!("a censoring assertion was accepted") };
+    assert!(revert.0.contains("sequencing window"), "{revert:?}");
+    // Including it is accepted.
+    let tx = transfer(&s, 0, 1, 10, &k[0], Some(1));
+    let winner = propose_and_dispute(&mut s, &[queued, tx], false, false);
+    assert_eq!(winner, None);
+    assert_eq!(s.rollup.tip().claimed.deposits, 5, "the overdue deposit is in the chain");
+    assert_eq!(s.mirror.account(AccountIndex::new(2)).unwrap().balance, Amount::new(1_500));
+}

@@ -126,9 +126,15 @@ pub struct OptimisticParams {
     pub winner_share_percent: u8,
     /// Wei per L2 unit.
     pub wei_per_unit: Wei,
+    /// Forced inclusion: once a queued deposit is this old, no assertion may leave it out while it has room
+    /// for it ([`OptimisticParams::DEFAULT_SEQUENCING_WINDOW`]).
+    pub sequencing_window_seconds: u64,
 }
 
 impl OptimisticParams {
+    /// OP Stack's sequencing window: 3,600 L1 blocks of 12 s, 12 hours, after which a deposit must be in
+    /// the L2 chain.
+    pub const DEFAULT_SEQUENCING_WINDOW: u64 = 3_600 * 12;
     /// OP Stack's proof maturity delay: 7 days.
     pub const DEFAULT_WINDOW: u64 = 7 * 24 * 3600;
     /// OP Stack's chess clock per side: 3.5 days.
@@ -148,6 +154,7 @@ impl OptimisticParams {
             dissection: 2,
             winner_share_percent: 50,
             wei_per_unit: GWEI,
+            sequencing_window_seconds: Self::DEFAULT_SEQUENCING_WINDOW,
         }
     }
 }
@@ -348,6 +355,28 @@ impl OptimisticRollup {
         Ok(vec![OptEvent::DepositQueued { position, to: deposit.to, amount: deposit.amount }])
     }
 
+    /// Forced inclusion: a deposit queued a sequencing window ago or earlier is overdue, and an assertion that
+    /// starts after `from` processed deposits must process every overdue one it has room for (one per
+    /// transaction of its `slots`), so a proposer cannot censor deposits; proposing is open to
+    /// anyone with a bond, so users can include their own if no proposer will.
+    fn check_forced_inclusion(&self, env: &mut Env<'_>, from: u64, to: u64, slots: usize) -> Result<(), Revert> {
+        let now = env.block().timestamp;
+        let window = self.params.sequencing_window_seconds;
+        let queue = self.deposits.queued();
+        let first_open = usize::try_from(from).unwrap_or(usize::MAX);
+        env.charge("read the oldest unprocessed deposit's time", gas::SLOAD_COLD);
+        let overdue =
+            queue.iter().skip(first_open).take(slots).take_while(|q| q.queued_at.saturating_add(window) <= now).count()
+                as u64;
+        if to < from + overdue {
+            let position = to;
+            return Err(revert(format!(
+                "deposit {position} is past its sequencing window ({window} s): the assertion must include it"
+            )));
+        }
+        Ok(())
+    }
+
     fn propose(
         &mut self,
         env: &mut Env<'_>,
@@ -398,6 +427,7 @@ impl OptimisticRollup {
         {
             return Err(revert("the claimed deposit chain is not the queue's"));
         }
+        self.check_forced_inclusion(env, tip.claimed.deposits, expected_deposits, txs.len())?;
         env.charge("store assertion (7 slots)", 7 * gas::SSTORE_SET);
         env.charge("store withdrawals", gas::SSTORE_SET * withdrawals.len() as u64);
         env.charge("emit Proposed", gas::log_gas(2, 64));
