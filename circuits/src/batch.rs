@@ -46,7 +46,7 @@ use ledger::eddsa::Signature;
 use ledger::state::{BatchRecord, TxRecord};
 use ledger::tree::{MerkleProof, TreeShape};
 use ledger::tx::{TxKind, AMOUNT_BITS, PUBDATA_SLOT_BYTES};
-use ledger::{Account, AccountIndex, Amount, ChainId, Fr, Nonce, Transaction};
+use ledger::{Account, AccountIndex, Amount, ChainId, Fr, Nonce, Transaction, TxAmount};
 use serde::{Deserialize, Serialize};
 
 use crate::commitment::{batch_commitment, number_to_be_bytes};
@@ -95,7 +95,7 @@ pub struct SlotWitness {
     /// What the slot does.
     pub kind: TxKind,
     /// Amount moved.
-    pub amount: Amount,
+    pub amount: TxAmount,
     /// Account A (sender, depositee, withdrawer).
     pub a: UpdateWitness,
     /// Account B (receiver); for other kinds an unused placeholder at index 0.
@@ -142,7 +142,7 @@ impl BatchWitness {
         while slots.len() < shape.batch_size {
             slots.push(SlotWitness {
                 kind: TxKind::Noop,
-                amount: Amount::ZERO,
+                amount: TxAmount::default(),
                 a: placeholder_update(shape.tree),
                 b: placeholder_update(shape.tree),
                 a_key: base,

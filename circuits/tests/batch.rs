@@ -8,6 +8,7 @@ use circuits::{BatchCircuit, BatchShape, BatchWitness};
 use ledger::state::{batch_commitment, BatchRecord};
 use ledger::tx::{pack_message, TxKind};
 use ledger::workload::genesis;
+use ledger::TxAmount;
 use ledger::{
     AccountIndex, Amount, Arity, ChainId, Deposit, Fr, Nonce, SecretKey, State, Transaction, Transfer, TreeShape,
     Withdrawal,
@@ -31,19 +32,27 @@ fn idx(i: u32) -> AccountIndex {
 
 fn transfer(keys: &[SecretKey], from: u32, to: u32, amount: u64, nonce: u32) -> Transaction {
     Transaction::Transfer(
-        Transfer::signed(idx(from), idx(to), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize])
-            .unwrap(),
+        Transfer::signed(
+            idx(from),
+            idx(to),
+            TxAmount::new(amount).unwrap(),
+            Nonce::new(nonce),
+            CHAIN,
+            &keys[from as usize],
+        )
+        .unwrap(),
     )
 }
 
 fn withdrawal(keys: &[SecretKey], from: u32, amount: u64, nonce: u32) -> Transaction {
     Transaction::Withdrawal(
-        Withdrawal::signed(idx(from), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize]).unwrap(),
+        Withdrawal::signed(idx(from), TxAmount::new(amount).unwrap(), Nonce::new(nonce), CHAIN, &keys[from as usize])
+            .unwrap(),
     )
 }
 
 fn deposit(to: u32, key: &SecretKey, amount: u64) -> Transaction {
-    Transaction::Deposit(Deposit { to: idx(to), public_key: key.public_key(), amount: Amount::new(amount) })
+    Transaction::Deposit(Deposit { to: idx(to), public_key: key.public_key(), amount: TxAmount::new(amount).unwrap() })
 }
 
 fn apply(state: &mut State, txs: &[Transaction], batch_size: usize) -> BatchRecord {
@@ -120,7 +129,7 @@ fn a_forged_signature_is_refused() {
 fn a_signature_by_another_key_is_refused() {
     let (mut state, keys) = world();
     let record = apply(&mut state, &[transfer(&keys, 0, 1, 10, 0)], 1);
-    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::ZERO, idx(0), idx(1), Amount::new(10));
+    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::ZERO, idx(0), idx(1), TxAmount::new(10).unwrap());
     let by_mallory = SecretKey::from_bytes([66; 32]).sign(msg);
     assert_unsatisfied_at(with_slot(honest(shape(1), &record), 0, |s| s.signature = by_mallory), "signature");
 }
@@ -130,10 +139,10 @@ fn an_overdraft_is_refused() {
     let (mut state, keys) = world();
     let record = apply(&mut state, &[transfer(&keys, 0, 1, 10, 0)], 1);
     // The sender signs a transfer of more than it holds; the operator tries to include it.
-    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::ZERO, idx(0), idx(1), Amount::new(1_001));
+    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::ZERO, idx(0), idx(1), TxAmount::new(1_001).unwrap());
     let signature = keys[0].sign(msg);
     let circuit = with_slot(honest(shape(1), &record), 0, |s| {
-        s.amount = Amount::new(1_001);
+        s.amount = TxAmount::new(1_001).unwrap();
         s.signature = signature;
     });
     assert_unsatisfied_at(circuit, "a_balance_next_range");
@@ -149,10 +158,10 @@ fn an_overflowing_credit_is_refused() {
     ];
     let mut state = State::with_accounts(tree, CHAIN, accounts).unwrap();
     let record = apply(&mut state, &[transfer(&keys, 0, 1, 5, 0)], 1);
-    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::ZERO, idx(0), idx(1), Amount::new(6));
+    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::ZERO, idx(0), idx(1), TxAmount::new(6).unwrap());
     let signature = keys[0].sign(msg);
     let circuit = with_slot(honest(shape(1), &record), 0, |s| {
-        s.amount = Amount::new(6);
+        s.amount = TxAmount::new(6).unwrap();
         s.signature = signature;
     });
     assert_unsatisfied_at(circuit, "b_balance_next_range");
@@ -163,7 +172,7 @@ fn a_wrong_nonce_is_refused_either_way() {
     let (mut state, keys) = world();
     let record = apply(&mut state, &[transfer(&keys, 0, 1, 10, 0)], 1);
     // Signed for nonce 1 while the account is at 0: the message the circuit rebuilds differs.
-    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::new(1), idx(0), idx(1), Amount::new(10));
+    let msg = pack_message(TxKind::Transfer, CHAIN, Nonce::new(1), idx(0), idx(1), TxAmount::new(10).unwrap());
     let signature = keys[0].sign(msg);
     assert_unsatisfied_at(with_slot(honest(shape(1), &record), 0, |s| s.signature = signature), "signature");
     // Or the operator claims the account is at nonce 1: its leaf is then not in the tree.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, Subcommand};
-use ledger::{AccountIndex, Amount, Nonce, SecretKey, State, Transaction, Transfer, Withdrawal};
+use ledger::{AccountIndex, Nonce, SecretKey, State, Transaction, Transfer, TxAmount, Withdrawal};
 
 use crate::files::{self, Keys, TxFile};
 use crate::keys::parse_secret;
@@ -97,13 +97,13 @@ pub fn run(cmd: TxCommand) -> Result<()> {
     match cmd {
         TxCommand::Transfer(args) => {
             let to = AccountIndex::new(args.to);
-            let amount = Amount::new(args.amount);
+            let amount = TxAmount::new(args.amount)?;
             sign_and_store(&args.common, &args.dest, |from, nonce, chain, key| {
                 Ok(Transaction::Transfer(Transfer::signed(from, to, amount, nonce, chain, key)?))
             })
         }
         TxCommand::Withdraw(args) => {
-            let amount = Amount::new(args.amount);
+            let amount = TxAmount::new(args.amount)?;
             sign_and_store(&args.common, &args.dest, |from, nonce, chain, key| {
                 Ok(Transaction::Withdrawal(Withdrawal::signed(from, amount, nonce, chain, key)?))
             })

@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use ledger::tree::TreeShape;
-use ledger::tx::MAX_TX_AMOUNT;
-use ledger::{AccountIndex, Amount, Deposit, Fr, PublicKey};
+use ledger::{AccountIndex, Deposit, Fr, PublicKey, TxAmount};
 
 use crate::chain::{Env, Revert};
 use crate::gas;
@@ -122,10 +121,10 @@ impl DepositQueue {
             return Err(Revert("a deposit is a positive whole number of units".into()));
         }
         let units = value / wei_per_unit;
-        if units > u128::from(MAX_TX_AMOUNT) {
-            return Err(Revert(format!("a deposit is at most {MAX_TX_AMOUNT} units")));
-        }
-        let amount = Amount::new(units as u64);
+        let amount = u64::try_from(units)
+            .ok()
+            .and_then(|units| TxAmount::new(units).ok())
+            .ok_or_else(|| Revert(format!("a deposit is at most {} units", TxAmount::MAX)))?;
         env.charge("read account registry", gas::SLOAD_COLD);
         let index = match to {
             None => {

@@ -40,4 +40,4 @@ pub use state::{BatchRecord, State, StateFile, TxRecord};
 pub use step::{step, AccountWitness, Rejection, Rules, StepCost, StepInput, StepOutput, StepWitness};
 pub use tree::{AccountTree, Arity, MerkleProof, TreeShape};
 pub use tx::{Deposit, Transaction, Transfer, Withdrawal};
-pub use types::{AccountIndex, Amount, ChainId, Nonce};
+pub use types::{AccountIndex, Amount, ChainId, Nonce, TxAmount};

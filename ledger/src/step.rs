@@ -26,8 +26,8 @@ use crate::error::{LedgerError, Result};
 use crate::field::Fr;
 use crate::state::AccountUpdate;
 use crate::tree::{hash_node, place, MerkleProof, TreeShape};
-use crate::tx::{check_amount, Deposit, PublicDataSlot, Transaction};
-use crate::types::{AccountIndex, Amount, ChainId, Nonce};
+use crate::tx::{Deposit, PublicDataSlot, Transaction};
+use crate::types::{AccountIndex, ChainId, Nonce, TxAmount};
 
 /// One account a step touches: its index, the account before the step (`None`: an empty leaf), and its
 /// path in the tree as it is at that point of the step (for a transfer's receiver: after the sender's
@@ -108,7 +108,7 @@ pub struct Rules {
 
 /// The transaction in the normal form the rules speak of.
 enum Op {
-    Move { from: AccountIndex, to: Option<AccountIndex>, amount: Amount, auth: Option<(Fr, Signature, Nonce)> },
+    Move { from: AccountIndex, to: Option<AccountIndex>, amount: TxAmount, auth: Option<(Fr, Signature, Nonce)> },
     Deposit(Deposit),
     Noop,
 }
@@ -193,7 +193,6 @@ pub fn step<C: StepCost + ?Sized>(
     match op {
         Op::Noop => Ok(StepOutput { updates: Vec::new(), root, deposit: None }),
         Op::Move { from, to, amount, auth } => {
-            check_amount(amount)?;
             rules.shape.check_index(from)?;
             let (sender, proof) = opener.open(from, root)?;
             let sender = sender.ok_or(LedgerError::UnknownAccount(from))?;
@@ -209,7 +208,7 @@ pub fn step<C: StepCost + ?Sized>(
             let balance = sender.balance.checked_sub(amount).ok_or(LedgerError::InsufficientBalance {
                 index: from,
                 balance: sender.balance,
-                needed: amount,
+                needed: amount.amount(),
             })?;
             let nonce = sender.nonce.next().ok_or(LedgerError::NonceOverflow(from))?;
             let debit = opener.update(from, Some(sender), Account { balance, nonce, ..sender }, proof, root)?;
@@ -232,11 +231,10 @@ pub fn step<C: StepCost + ?Sized>(
             Ok(StepOutput { updates, root, deposit: None })
         }
         Op::Deposit(d) => {
-            check_amount(d.amount)?;
             rules.shape.check_index(d.to)?;
             let (existing, proof) = opener.open(d.to, root)?;
             let after = match existing {
-                None => Account::new(d.public_key, d.amount),
+                None => Account::new(d.public_key, d.amount.amount()),
                 Some(a) if a.public_key != d.public_key => {
                     return Err(LedgerError::DepositKeyMismatch { index: d.to });
                 }
@@ -257,7 +255,7 @@ pub fn step<C: StepCost + ?Sized>(
 ///
 /// # Errors
 /// [`LedgerError::DepositNotQueued`] when the queue is exhausted or its next deposit differs.
-pub fn match_queued(to: AccountIndex, amount: Amount, queued: Option<&Deposit>, position: u64) -> Result<Deposit> {
+pub fn match_queued(to: AccountIndex, amount: TxAmount, queued: Option<&Deposit>, position: u64) -> Result<Deposit> {
     match queued {
         Some(q) if q.to == to && q.amount == amount => Ok(*q),
         _ => Err(LedgerError::DepositNotQueued { position }),
@@ -283,8 +281,6 @@ pub enum Rejection {
     BalanceOverflow,
     /// The sender's nonce would overflow 32 bits.
     NonceOverflow,
-    /// The amount does not fit the public data.
-    AmountTooLarge,
     /// A deposit that is not the next one of the L1 queue (invented, skipped, reordered or altered).
     DepositNotQueued,
     /// A deposit to an account holding another key.
@@ -302,7 +298,6 @@ impl LedgerError {
             LedgerError::InsufficientBalance { .. } => Rejection::InsufficientBalance,
             LedgerError::BalanceOverflow(_) => Rejection::BalanceOverflow,
             LedgerError::NonceOverflow(_) => Rejection::NonceOverflow,
-            LedgerError::AmountTooLarge { .. } => Rejection::AmountTooLarge,
             LedgerError::DepositNotQueued { .. } => Rejection::DepositNotQueued,
             LedgerError::DepositKeyMismatch { .. } => Rejection::DepositKeyMismatch,
             LedgerError::InBatch { source, .. } => return source.rejection(),

@@ -36,16 +36,16 @@ use crate::eddsa::{PublicKey, SecretKey, Signature};
 use crate::error::{LedgerError, Result};
 use crate::field::Fr;
 use crate::poseidon;
-use crate::types::{AccountIndex, Amount, ChainId, Nonce};
+use crate::types::{AccountIndex, ChainId, Nonce, TxAmount};
 
 /// Bytes of public data per transaction.
 pub const PUBDATA_SLOT_BYTES: usize = 13;
 
 /// Bits of a transaction amount in public data (the kind takes the other 2 of 40).
-pub const AMOUNT_BITS: u32 = 38;
+pub const AMOUNT_BITS: u32 = TxAmount::BITS;
 
 /// The largest amount one transaction can carry.
-pub const MAX_TX_AMOUNT: u64 = (1 << AMOUNT_BITS) - 1;
+pub const MAX_TX_AMOUNT: u64 = TxAmount::MAX.units();
 
 /// The kind of a transaction, as written in signed messages and public data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -76,7 +76,7 @@ pub fn pack_message(
     nonce: Nonce,
     from: AccountIndex,
     to: AccountIndex,
-    amount: Amount,
+    amount: TxAmount,
 ) -> Fr {
     use ark_ff::PrimeField;
     let mut bytes = [0u8; 25];
@@ -96,8 +96,8 @@ pub struct Transfer {
     pub from: AccountIndex,
     /// The receiving account (must exist).
     pub to: AccountIndex,
-    /// What moves, at most [`MAX_TX_AMOUNT`].
-    pub amount: Amount,
+    /// What moves (38 bits by construction).
+    pub amount: TxAmount,
     /// The sender's current nonce.
     pub nonce: Nonce,
     /// The sender's signature over [`Transfer::message`].
@@ -109,12 +109,11 @@ impl Transfer {
     pub fn signed(
         from: AccountIndex,
         to: AccountIndex,
-        amount: Amount,
+        amount: TxAmount,
         nonce: Nonce,
         chain: ChainId,
         key: &SecretKey,
     ) -> Result<Self> {
-        check_amount(amount)?;
         let message = pack_message(TxKind::Transfer, chain, nonce, from, to, amount);
         Ok(Transfer { from, to, amount, nonce, signature: key.sign(message) })
     }
@@ -125,25 +124,13 @@ impl Transfer {
     }
 }
 
-/// Checks a transaction amount fits its 38 bits of public data.
-pub fn check_amount(amount: Amount) -> Result<()> {
-    if amount.units() > MAX_TX_AMOUNT {
-        return Err(LedgerError::AmountTooLarge {
-            amount: amount.units(),
-            max: MAX_TX_AMOUNT,
-            what: "a transaction (38 bits of public data)",
-        });
-    }
-    Ok(())
-}
-
 /// A withdrawal from L2 to the account's L1 owner, signed by the account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Withdrawal {
     /// The account paying out.
     pub from: AccountIndex,
     /// What leaves L2.
-    pub amount: Amount,
+    pub amount: TxAmount,
     /// The account's current nonce.
     pub nonce: Nonce,
     /// The account's signature over [`Withdrawal::message`].
@@ -152,8 +139,7 @@ pub struct Withdrawal {
 
 impl Withdrawal {
     /// Builds and signs a withdrawal.
-    pub fn signed(from: AccountIndex, amount: Amount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Result<Self> {
-        check_amount(amount)?;
+    pub fn signed(from: AccountIndex, amount: TxAmount, nonce: Nonce, chain: ChainId, key: &SecretKey) -> Result<Self> {
         let message = pack_message(TxKind::Withdrawal, chain, nonce, from, AccountIndex::new(0), amount);
         Ok(Withdrawal { from, amount, nonce, signature: key.sign(message) })
     }
@@ -174,7 +160,7 @@ pub struct Deposit {
     /// The key of the account credited.
     pub public_key: PublicKey,
     /// What arrives.
-    pub amount: Amount,
+    pub amount: TxAmount,
 }
 
 impl Deposit {
@@ -216,7 +202,7 @@ impl Transaction {
     }
 
     /// The accounts and amount written in public data: `(A, B, amount)`.
-    pub fn public_fields(&self) -> (AccountIndex, AccountIndex, Amount) {
+    pub fn public_fields(&self) -> (AccountIndex, AccountIndex, TxAmount) {
         let zero = AccountIndex::new(0);
         match self {
             Transaction::Transfer(t) => (t.from, t.to, t.amount),
@@ -228,16 +214,14 @@ impl Transaction {
     /// The 13-byte public data of this transaction.
     pub fn public_data(&self) -> Result<[u8; PUBDATA_SLOT_BYTES]> {
         let (a, b, amount) = self.public_fields();
-        check_amount(amount)?;
         Ok(encode_slot(self.kind(), a, b, amount))
     }
 }
 
 /// Writes one slot: `kind (2 bits) ‖ amount (38 bits) ‖ A (4 bytes) ‖ B (4 bytes)`.
-/// The amount must already fit 38 bits.
-pub fn encode_slot(kind: TxKind, a: AccountIndex, b: AccountIndex, amount: Amount) -> [u8; PUBDATA_SLOT_BYTES] {
+pub fn encode_slot(kind: TxKind, a: AccountIndex, b: AccountIndex, amount: TxAmount) -> [u8; PUBDATA_SLOT_BYTES] {
     let mut slot = [0u8; PUBDATA_SLOT_BYTES];
-    let word = (u64::from(kind.tag()) << AMOUNT_BITS) | (amount.units() & MAX_TX_AMOUNT);
+    let word = (u64::from(kind.tag()) << AMOUNT_BITS) | amount.units();
     slot[0..5].copy_from_slice(&word.to_be_bytes()[3..]);
     slot[5..9].copy_from_slice(&a.value().to_be_bytes());
     slot[9..13].copy_from_slice(&b.value().to_be_bytes());
@@ -256,21 +240,21 @@ pub enum PublicDataSlot {
         /// Receiver.
         to: AccountIndex,
         /// Amount.
-        amount: Amount,
+        amount: TxAmount,
     },
     /// A deposit.
     Deposit {
         /// Account credited.
         to: AccountIndex,
         /// Amount.
-        amount: Amount,
+        amount: TxAmount,
     },
     /// A withdrawal.
     Withdrawal {
         /// Account debited.
         from: AccountIndex,
         /// Amount.
-        amount: Amount,
+        amount: TxAmount,
     },
 }
 
@@ -284,7 +268,7 @@ impl PublicDataSlot {
         let mut word = [0u8; 8];
         word[3..].copy_from_slice(&slot[0..5]);
         let word = u64::from_be_bytes(word);
-        let amount = Amount::new(word & MAX_TX_AMOUNT);
+        let amount = TxAmount::from_low_bits(word);
         let a = AccountIndex::new(u32_at(5));
         let b = AccountIndex::new(u32_at(9));
         let unused = |what: &str| LedgerError::MalformedPublicData(format!("{what} must be zero in this slot"));
@@ -327,7 +311,7 @@ mod tests {
                 Transfer::signed(
                     AccountIndex::new(7),
                     AccountIndex::new(u32::MAX),
-                    Amount::new(MAX_TX_AMOUNT),
+                    TxAmount::new(MAX_TX_AMOUNT).unwrap(),
                     Nonce::new(3),
                     chain,
                     &key(1),
@@ -337,20 +321,21 @@ mod tests {
             Transaction::Deposit(Deposit {
                 to: AccountIndex::new(9),
                 public_key: key(2).public_key(),
-                amount: Amount::new(MAX_TX_AMOUNT),
+                amount: TxAmount::new(MAX_TX_AMOUNT).unwrap(),
             }),
             Transaction::Withdrawal(
-                Withdrawal::signed(AccountIndex::new(5), Amount::new(42), Nonce::ZERO, chain, &key(3)).unwrap(),
+                Withdrawal::signed(AccountIndex::new(5), TxAmount::new(42).unwrap(), Nonce::ZERO, chain, &key(3))
+                    .unwrap(),
             ),
         ];
         let expected = [
             PublicDataSlot::Transfer {
                 from: AccountIndex::new(7),
                 to: AccountIndex::new(u32::MAX),
-                amount: Amount::new(MAX_TX_AMOUNT),
+                amount: TxAmount::new(MAX_TX_AMOUNT).unwrap(),
             },
-            PublicDataSlot::Deposit { to: AccountIndex::new(9), amount: Amount::new(MAX_TX_AMOUNT) },
-            PublicDataSlot::Withdrawal { from: AccountIndex::new(5), amount: Amount::new(42) },
+            PublicDataSlot::Deposit { to: AccountIndex::new(9), amount: TxAmount::new(MAX_TX_AMOUNT).unwrap() },
+            PublicDataSlot::Withdrawal { from: AccountIndex::new(5), amount: TxAmount::new(42).unwrap() },
         ];
         for (tx, want) in cases.iter().zip(expected) {
             let slot = tx.public_data().unwrap();
@@ -373,24 +358,31 @@ mod tests {
     }
 
     #[test]
-    fn oversized_transfer_amount_is_refused() {
-        let err = Transfer::signed(
+    fn an_amount_beyond_38_bits_cannot_be_made_or_read() {
+        assert_eq!(TxAmount::new(MAX_TX_AMOUNT).unwrap().units(), (1 << 38) - 1);
+        assert!(matches!(TxAmount::new(MAX_TX_AMOUNT + 1), Err(LedgerError::AmountTooLarge { .. })));
+        assert!(TxAmount::new(u64::MAX).is_err());
+        // A transactions file cannot smuggle one in either.
+        let t = Transfer::signed(
             AccountIndex::new(0),
             AccountIndex::new(1),
-            Amount::new(MAX_TX_AMOUNT + 1),
+            TxAmount::new(5).unwrap(),
             Nonce::ZERO,
             ChainId::DEFAULT,
             &key(1),
-        );
-        assert!(matches!(err, Err(LedgerError::AmountTooLarge { .. })));
+        )
+        .unwrap();
+        let json = serde_json::to_string(&t).unwrap().replace("\"amount\":5", &format!("\"amount\":{}", 1u64 << 38));
+        let err = serde_json::from_str::<Transfer>(&json).unwrap_err();
+        assert!(err.to_string().contains("exceeds the maximum"), "{err}");
     }
 
     #[test]
     fn messages_bind_kind_and_chain() {
         let (a, b) = (AccountIndex::new(1), AccountIndex::new(0));
-        let t = pack_message(TxKind::Transfer, ChainId::new(1), Nonce::ZERO, a, b, Amount::new(5));
-        assert_ne!(t, pack_message(TxKind::Withdrawal, ChainId::new(1), Nonce::ZERO, a, b, Amount::new(5)));
-        assert_ne!(t, pack_message(TxKind::Transfer, ChainId::new(2), Nonce::ZERO, a, b, Amount::new(5)));
+        let t = pack_message(TxKind::Transfer, ChainId::new(1), Nonce::ZERO, a, b, TxAmount::new(5).unwrap());
+        assert_ne!(t, pack_message(TxKind::Withdrawal, ChainId::new(1), Nonce::ZERO, a, b, TxAmount::new(5).unwrap()));
+        assert_ne!(t, pack_message(TxKind::Transfer, ChainId::new(2), Nonce::ZERO, a, b, TxAmount::new(5).unwrap()));
         // The packing is the documented integer: kind << 192 | chain << 160 | from << 96 | amount.
         let value: num_bigint::BigUint = crate::field::fr_to_biguint(&t);
         let want = (num_bigint::BigUint::from(1u8) << 192)

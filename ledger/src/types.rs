@@ -30,17 +30,86 @@ impl Amount {
     }
 
     /// `self + other`, or `None` on overflow.
-    pub fn checked_add(self, other: Amount) -> Option<Amount> {
-        self.0.checked_add(other.0).map(Amount)
+    pub fn checked_add(self, other: impl Into<Amount>) -> Option<Amount> {
+        self.0.checked_add(other.into().0).map(Amount)
     }
 
     /// `self - other`, or `None` when `other` is larger.
-    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
-        self.0.checked_sub(other.0).map(Amount)
+    pub fn checked_sub(self, other: impl Into<Amount>) -> Option<Amount> {
+        self.0.checked_sub(other.into().0).map(Amount)
     }
 }
 
 impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The amount one transaction moves: at most 38 bits, the width of its field in public data (the kind takes
+/// the other 2 bits of 40), checked when it is made, so that a transaction that exists can be published.
+/// Balances are [`Amount`]s (64 bits); a `TxAmount` becomes one with [`TxAmount::amount`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u64")]
+pub struct TxAmount(u64);
+
+impl TxAmount {
+    /// Bits of a transaction amount.
+    pub const BITS: u32 = 38;
+    /// The largest amount one transaction can carry: 2^38 − 1.
+    pub const MAX: TxAmount = TxAmount((1 << Self::BITS) - 1);
+
+    /// An amount of `units`.
+    ///
+    /// # Errors
+    /// [`LedgerError::AmountTooLarge`] above [`TxAmount::MAX`].
+    pub fn new(units: u64) -> crate::Result<Self> {
+        if units > Self::MAX.0 {
+            return Err(crate::LedgerError::AmountTooLarge {
+                amount: units,
+                max: Self::MAX.0,
+                what: "a transaction's 38-bit public-data field",
+            });
+        }
+        Ok(TxAmount(units))
+    }
+
+    /// The amount in the low 38 bits of `word` (how public data carries it); the other bits are ignored.
+    pub const fn from_low_bits(word: u64) -> Self {
+        TxAmount(word & Self::MAX.0)
+    }
+
+    /// The number of units.
+    pub const fn units(self) -> u64 {
+        self.0
+    }
+
+    /// The same number of units as a balance-sized [`Amount`].
+    pub const fn amount(self) -> Amount {
+        Amount(self.0)
+    }
+}
+
+impl TryFrom<u64> for TxAmount {
+    type Error = crate::LedgerError;
+    fn try_from(units: u64) -> crate::Result<Self> {
+        TxAmount::new(units)
+    }
+}
+
+impl From<TxAmount> for u64 {
+    fn from(amount: TxAmount) -> u64 {
+        amount.0
+    }
+}
+
+impl From<TxAmount> for Amount {
+    fn from(amount: TxAmount) -> Amount {
+        amount.amount()
+    }
+}
+
+impl fmt::Display for TxAmount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
     }

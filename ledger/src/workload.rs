@@ -9,7 +9,7 @@ use crate::error::{LedgerError, Result};
 use crate::state::State;
 use crate::tree::TreeShape;
 use crate::tx::{Transaction, Transfer, Withdrawal};
-use crate::types::{AccountIndex, Amount, ChainId};
+use crate::types::{AccountIndex, Amount, ChainId, TxAmount};
 
 /// A genesis of `accounts` accounts at indices `0..accounts`, each holding `balance`,
 /// with their secret keys (index `i` is `keys[i]`).
@@ -77,7 +77,7 @@ pub fn random_transactions<R: Rng + ?Sized>(
         }
         // Move up to a tenth of the balance, so accounts rarely run dry.
         let cap = (account.balance.units() / 10).clamp(1, crate::tx::MAX_TX_AMOUNT);
-        let amount = Amount::new(rng.gen_range(1..=cap));
+        let amount = TxAmount::new(rng.gen_range(1..=cap))?;
         let key = &keys[from.value() as usize];
         let tx = if rng.gen_bool(mix.withdrawal_share) {
             Transaction::Withdrawal(Withdrawal::signed(from, amount, account.nonce, scratch.chain(), key)?)
@@ -99,7 +99,7 @@ pub struct Plan {
     /// User `i`'s key.
     pub keys: Vec<SecretKey>,
     /// Units each user deposits.
-    pub deposit_units: Amount,
+    pub deposit_units: TxAmount,
     /// The L2 transactions after the deposits.
     pub txs: Vec<Transaction>,
 }
@@ -112,7 +112,7 @@ impl Plan {
         shape: TreeShape,
         chain: ChainId,
         users: u32,
-        deposit_units: Amount,
+        deposit_units: TxAmount,
         count: usize,
         mix: Mix,
         rng: &mut R,

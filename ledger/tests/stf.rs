@@ -5,6 +5,7 @@ use ark_std::rand::SeedableRng;
 use ledger::state::batch_commitment;
 use ledger::tx::{PublicDataSlot, MAX_TX_AMOUNT};
 use ledger::workload::{genesis, random_transactions, Mix};
+use ledger::TxAmount;
 use ledger::{
     account::leaf_of, AccountIndex, Amount, Arity, ChainId, Deposit, LedgerError, Nonce, SecretKey, State, StateFile,
     Transaction, Transfer, TreeShape, Withdrawal,
@@ -25,8 +26,15 @@ fn setup(seed: u64) -> (State, Vec<SecretKey>) {
 
 fn transfer(keys: &[SecretKey], from: u32, to: u32, amount: u64, nonce: u32) -> Transaction {
     Transaction::Transfer(
-        Transfer::signed(idx(from), idx(to), Amount::new(amount), Nonce::new(nonce), CHAIN, &keys[from as usize])
-            .unwrap(),
+        Transfer::signed(
+            idx(from),
+            idx(to),
+            TxAmount::new(amount).unwrap(),
+            Nonce::new(nonce),
+            CHAIN,
+            &keys[from as usize],
+        )
+        .unwrap(),
     )
 }
 
@@ -72,17 +80,18 @@ fn every_transfer_error_leaves_the_state_unchanged() {
     let (mut state, keys) = setup(3);
     let stranger = SecretKey::from_bytes([99; 32]);
     // Signed by another key.
-    let forged =
-        Transaction::Transfer(Transfer::signed(idx(0), idx(1), Amount::new(5), Nonce::ZERO, CHAIN, &stranger).unwrap());
+    let forged = Transaction::Transfer(
+        Transfer::signed(idx(0), idx(1), TxAmount::new(5).unwrap(), Nonce::ZERO, CHAIN, &stranger).unwrap(),
+    );
     assert_refused(&mut state, forged, |e| matches!(e, LedgerError::BadSignature(i) if *i == idx(0)));
     // Signed for another chain.
     let other_chain = Transaction::Transfer(
-        Transfer::signed(idx(0), idx(1), Amount::new(5), Nonce::ZERO, ChainId::new(2), &keys[0]).unwrap(),
+        Transfer::signed(idx(0), idx(1), TxAmount::new(5).unwrap(), Nonce::ZERO, ChainId::new(2), &keys[0]).unwrap(),
     );
     assert_refused(&mut state, other_chain, |e| matches!(e, LedgerError::BadSignature(_)));
     // Amount changed after signing.
     let Transaction::Transfer(mut tampered) = transfer(&keys, 0, 1, 5, 0) else { unreachable!() };
-    tampered.amount = Amount::new(500);
+    tampered.amount = TxAmount::new(500).unwrap();
     assert_refused(&mut state, Transaction::Transfer(tampered), |e| matches!(e, LedgerError::BadSignature(_)));
     // Wrong nonce, and a replay of an applied transfer.
     assert_refused(
@@ -103,8 +112,9 @@ fn every_transfer_error_leaves_the_state_unchanged() {
         transfer(&keys, 1, 7, 1, 0),
         |e| matches!(e, LedgerError::UnknownAccount(i) if *i == idx(7)),
     );
-    let from_nowhere =
-        Transaction::Transfer(Transfer::signed(idx(9), idx(1), Amount::new(1), Nonce::ZERO, CHAIN, &stranger).unwrap());
+    let from_nowhere = Transaction::Transfer(
+        Transfer::signed(idx(9), idx(1), TxAmount::new(1).unwrap(), Nonce::ZERO, CHAIN, &stranger).unwrap(),
+    );
     assert_refused(&mut state, from_nowhere, |e| matches!(e, LedgerError::UnknownAccount(_)));
     assert_refused(&mut state, transfer(&keys, 1, 300, 1, 0), |e| matches!(e, LedgerError::IndexOutOfRange { .. }));
 }
@@ -123,19 +133,14 @@ fn overflow_and_oversized_amounts_are_refused() {
         transfer(&keys, 0, 1, 1, 0),
         |e| matches!(e, LedgerError::BalanceOverflow(i) if *i == idx(1)),
     );
-    let big_deposit = Transaction::Deposit(Deposit {
-        to: idx(3),
+    // An amount beyond the 38 bits of public data cannot be made, so no transaction carries one.
+    assert!(matches!(TxAmount::new(MAX_TX_AMOUNT + 1), Err(LedgerError::AmountTooLarge { .. })));
+    let deposit = Transaction::Deposit(Deposit {
+        to: idx(1),
         public_key: keys[1].public_key(),
-        amount: Amount::new(MAX_TX_AMOUNT + 1),
+        amount: TxAmount::new(1).unwrap(),
     });
-    assert_refused(&mut state, big_deposit, |e| matches!(e, LedgerError::AmountTooLarge { .. }));
-    let deposit =
-        Transaction::Deposit(Deposit { to: idx(1), public_key: keys[1].public_key(), amount: Amount::new(1) });
     assert_refused(&mut state, deposit, |e| matches!(e, LedgerError::BalanceOverflow(_)));
-    // A transfer amount above 40 bits cannot be built, nor applied if smuggled in.
-    let Transaction::Transfer(mut big) = transfer(&keys, 0, 1, 1, 0) else { unreachable!() };
-    big.amount = Amount::new(MAX_TX_AMOUNT + 1);
-    assert_refused(&mut state, Transaction::Transfer(big), |e| matches!(e, LedgerError::AmountTooLarge { .. }));
 }
 
 #[test]
@@ -145,8 +150,9 @@ fn nonce_overflow_is_refused() {
     let account =
         ledger::Account { public_key: key.public_key(), balance: Amount::new(10), nonce: Nonce::new(u32::MAX) };
     let mut state = State::with_accounts(shape, CHAIN, [(idx(0), account)]).unwrap();
-    let w =
-        Transaction::Withdrawal(Withdrawal::signed(idx(0), Amount::new(1), Nonce::new(u32::MAX), CHAIN, &key).unwrap());
+    let w = Transaction::Withdrawal(
+        Withdrawal::signed(idx(0), TxAmount::new(1).unwrap(), Nonce::new(u32::MAX), CHAIN, &key).unwrap(),
+    );
     assert_refused(&mut state, w, |e| matches!(e, LedgerError::NonceOverflow(_)));
 }
 
@@ -155,17 +161,17 @@ fn deposits_create_or_credit_and_extend_the_chain() {
     let (mut state, keys) = setup(4);
     let newcomer = SecretKey::from_bytes([42; 32]).public_key();
     let chain0 = state.deposit_chain();
-    let create = Deposit { to: idx(10), public_key: newcomer, amount: Amount::new(77) };
+    let create = Deposit { to: idx(10), public_key: newcomer, amount: TxAmount::new(77).unwrap() };
     state.apply(&Transaction::Deposit(create)).unwrap();
     assert_eq!(state.account(idx(10)).unwrap().balance, Amount::new(77));
     assert_eq!(state.deposit_chain(), create.chain_link(chain0));
-    let top_up = Deposit { to: idx(10), public_key: newcomer, amount: Amount::new(3) };
+    let top_up = Deposit { to: idx(10), public_key: newcomer, amount: TxAmount::new(3).unwrap() };
     state.apply(&Transaction::Deposit(top_up)).unwrap();
     assert_eq!(state.account(idx(10)).unwrap().balance, Amount::new(80));
     assert_eq!(state.deposit_chain(), top_up.chain_link(create.chain_link(chain0)));
     // A deposit naming another key for an existing account is refused, chain untouched.
     let chain_before = state.deposit_chain();
-    let wrong_key = Deposit { to: idx(0), public_key: newcomer, amount: Amount::new(1) };
+    let wrong_key = Deposit { to: idx(0), public_key: newcomer, amount: TxAmount::new(1).unwrap() };
     assert_refused(&mut state, Transaction::Deposit(wrong_key), |e| {
         matches!(e, LedgerError::DepositKeyMismatch { .. })
     });
@@ -177,7 +183,9 @@ fn deposits_create_or_credit_and_extend_the_chain() {
 fn withdrawals_debit_with_the_same_rules() {
     let (mut state, keys) = setup(5);
     let w = |amount, nonce, key: &SecretKey| {
-        Transaction::Withdrawal(Withdrawal::signed(idx(3), Amount::new(amount), Nonce::new(nonce), CHAIN, key).unwrap())
+        Transaction::Withdrawal(
+            Withdrawal::signed(idx(3), TxAmount::new(amount).unwrap(), Nonce::new(nonce), CHAIN, key).unwrap(),
+        )
     };
     assert_refused(&mut state, w(1, 0, &keys[2]), |e| matches!(e, LedgerError::BadSignature(_)));
     assert_refused(&mut state, w(1_001, 0, &keys[3]), |e| matches!(e, LedgerError::InsufficientBalance { .. }));
@@ -186,8 +194,13 @@ fn withdrawals_debit_with_the_same_rules() {
     assert_eq!(state.account(idx(3)).unwrap().balance, Amount::ZERO);
     // A withdrawal signature is not a transfer signature.
     let Transaction::Withdrawal(wd) = w(5, 1, &keys[3]) else { unreachable!() };
-    let as_transfer =
-        Transfer { from: idx(3), to: idx(0), amount: Amount::new(5), nonce: Nonce::new(1), signature: wd.signature };
+    let as_transfer = Transfer {
+        from: idx(3),
+        to: idx(0),
+        amount: TxAmount::new(5).unwrap(),
+        nonce: Nonce::new(1),
+        signature: wd.signature,
+    };
     assert_refused(&mut state, Transaction::Transfer(as_transfer), |e| matches!(e, LedgerError::BadSignature(_)));
 }
 
@@ -198,7 +211,7 @@ fn a_failing_batch_is_rolled_back_whole() {
     let newcomer = SecretKey::from_bytes([7; 32]).public_key();
     let txs = vec![
         transfer(&keys, 0, 1, 10, 0),
-        Transaction::Deposit(Deposit { to: idx(20), public_key: newcomer, amount: Amount::new(5) }),
+        Transaction::Deposit(Deposit { to: idx(20), public_key: newcomer, amount: TxAmount::new(5).unwrap() }),
         transfer(&keys, 1, 2, 10, 0),
         transfer(&keys, 0, 1, 10, 0), // replayed nonce
     ];
@@ -216,14 +229,14 @@ fn batch_records_pad_public_data_and_commit_to_it() {
     let newcomer = SecretKey::from_bytes([8; 32]).public_key();
     let txs = vec![
         transfer(&keys, 0, 1, 10, 0),
-        Transaction::Deposit(Deposit { to: idx(5), public_key: newcomer, amount: Amount::new(9) }),
+        Transaction::Deposit(Deposit { to: idx(5), public_key: newcomer, amount: TxAmount::new(9).unwrap() }),
     ];
     let record = state.apply_batch(&txs, 4).unwrap();
     let data = record.public_data();
     assert_eq!(data.len(), 4 * ledger::tx::PUBDATA_SLOT_BYTES);
     let slots = PublicDataSlot::decode_all(&data).unwrap();
-    assert_eq!(slots[0], PublicDataSlot::Transfer { from: idx(0), to: idx(1), amount: Amount::new(10) });
-    assert_eq!(slots[1], PublicDataSlot::Deposit { to: idx(5), amount: Amount::new(9) });
+    assert_eq!(slots[0], PublicDataSlot::Transfer { from: idx(0), to: idx(1), amount: TxAmount::new(10).unwrap() });
+    assert_eq!(slots[1], PublicDataSlot::Deposit { to: idx(5), amount: TxAmount::new(9).unwrap() });
     assert_eq!(&slots[2..], &[PublicDataSlot::Noop, PublicDataSlot::Noop]);
     let c = record.commitment();
     assert_eq!(
@@ -294,7 +307,10 @@ fn replaying_public_data_reconstructs_the_state() {
     let newcomer = SecretKey::from_bytes([3; 32]).public_key();
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     let mut txs = random_transactions(&state, &keys, 6, Mix { withdrawal_share: 0.3 }, &mut rng).unwrap();
-    txs.insert(2, Transaction::Deposit(Deposit { to: idx(12), public_key: newcomer, amount: Amount::new(50) }));
+    txs.insert(
+        2,
+        Transaction::Deposit(Deposit { to: idx(12), public_key: newcomer, amount: TxAmount::new(50).unwrap() }),
+    );
     let record = state.apply_batch(&txs, 9).unwrap();
     let mut replayed = genesis;
     for (slot, tx) in PublicDataSlot::decode_all(&record.public_data())
@@ -353,7 +369,7 @@ proptest! {
         let tx = random_transactions(&state, &keys, 1, Mix { withdrawal_share: 0.0 }, &mut rng).unwrap()[0];
         let Transaction::Transfer(mut t) = tx else { unreachable!() };
         match which {
-            0 => t.amount = Amount::new(t.amount.units() + 1),
+            0 => t.amount = TxAmount::new(t.amount.units() + 1).unwrap(),
             1 => t.nonce = Nonce::new(t.nonce.value() + 1),
             2 => t.to = idx((t.to.value() + 1) % 4),
             _ => t.from = idx((t.from.value() + 1) % 4),

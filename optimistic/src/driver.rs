@@ -15,13 +15,14 @@
 //! proposals and confirmations (not deposits, not disputes) over the workload and deposit transactions.
 //! The truth (which assertions were correct) comes from an independent [`Watcher`].
 
+use ledger::TxAmount;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::contract::{AssertionStatus, GameStage, OptCall, OptimisticParams, OptimisticRollup, Resolution, Side};
 use ark_std::rand::Rng;
 use l1_contract_sim::{Address, Chain, ChainConfig, Contract, Wei, ETHER};
 use ledger::workload::{Mix, Plan};
-use ledger::{AccountIndex, Amount, ChainId, Deposit, SecretKey, State, Transaction, TreeShape};
+use ledger::{AccountIndex, ChainId, Deposit, SecretKey, State, Transaction, TreeShape};
 use serde::{Deserialize, Serialize};
 
 use crate::challenger::{Challenger, ChallengerBehaviour};
@@ -239,7 +240,7 @@ pub fn run<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<Report> {
         scenario.tree,
         scenario.chain_id,
         scenario.users,
-        Amount::new(scenario.deposit_units),
+        TxAmount::new(scenario.deposit_units)?,
         scenario.l2_txs,
         mix,
         rng,
@@ -263,7 +264,7 @@ pub fn run<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<Report> {
         let tx = Transaction::Deposit(Deposit {
             to: AccountIndex::new(i as u32),
             public_key: key.public_key(),
-            amount: Amount::new(units),
+            amount: TxAmount::new(units)?,
         });
         stream.push(L2Tx { id: i, tx, arrival: receipt.timestamp });
     }

@@ -1,6 +1,7 @@
 //! The proposer: batches the L2 transactions it receives into assertions, honestly or lying once, and
 //! defends them.
 
+use ledger::TxAmount;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::contract::{
@@ -395,7 +396,7 @@ impl Proposer {
         };
         let someone_else = |from: AccountIndex| state.accounts().map(|(i, _)| i).find(|i| *i != from);
         let units = 1 + rng.gen_range(0..10);
-        let small = |a: &Account| Amount::new(a.balance.units().min(units));
+        let small = |a: &Account| TxAmount::new(a.balance.units().min(units)).ok();
         let signed = |from, to, amount, nonce, key: &SecretKey| {
             Transfer::signed(from, to, amount, nonce, chain, key).ok().map(Transaction::Transfer)
         };
@@ -404,42 +405,47 @@ impl Proposer {
                 let (victim, account) =
                     state.accounts().find(|(i, a)| Some(*i) != own.map(|o| o.0) && a.balance.units() > 0)?;
                 let to = own.map(|o| o.0).or_else(|| someone_else(victim))?;
-                let amount = Amount::new(account.balance.units().div_ceil(2));
+                let amount = TxAmount::new(account.balance.units().div_ceil(2)).ok()?;
                 signed(victim, to, amount, account.nonce, &wrong)
             }
             Forgery::Overdraft => {
                 let (from, key, mine) = sender()?;
-                let amount = Amount::new(mine.balance.units() + 1 + rng.gen_range(0..1000));
+                let amount = TxAmount::new(mine.balance.units() + 1 + rng.gen_range(0..1000)).ok()?;
                 signed(from, someone_else(from)?, amount, mine.nonce, key)
             }
             Forgery::WrongNonce => {
                 let (from, key, mine) = sender()?;
-                signed(from, someone_else(from)?, small(&mine), mine.nonce.next()?, key)
+                signed(from, someone_else(from)?, small(&mine)?, mine.nonce.next()?, key)
             }
             Forgery::IndexOutOfRange => {
                 let (from, key, mine) = sender()?;
                 let beyond = AccountIndex::new(u32::try_from(state.shape().capacity()).ok()?);
-                signed(from, beyond, small(&mine), mine.nonce, key)
+                signed(from, beyond, small(&mine)?, mine.nonce, key)
             }
             Forgery::UnknownAccount => {
                 let (from, key, mine) = sender()?;
                 let last = u32::try_from(state.shape().capacity() - 1).ok()?;
                 let empty = (0..=last).rev().map(AccountIndex::new).find(|i| state.account(*i).is_none())?;
-                signed(from, empty, small(&mine), mine.nonce, key)
+                signed(from, empty, small(&mine)?, mine.nonce, key)
             }
             Forgery::InventedDeposit => {
                 let (to, _, mine) = sender()?;
-                let amount = Amount::new(1 + rng.gen_range(0..1_000_000));
+                let amount = TxAmount::new(1 + rng.gen_range(0..1_000_000)).ok()?;
                 // Different from the next queued deposit, if there is one, so that it is not a real one.
                 let amount = match next {
-                    Some(q) if q.deposit.to == to && q.deposit.amount == amount => Amount::new(amount.units() + 1),
+                    Some(q) if q.deposit.to == to && q.deposit.amount == amount => {
+                        TxAmount::new(amount.units() + 1).ok()?
+                    }
                     _ => amount,
                 };
                 Some(Transaction::Deposit(ledger::Deposit { to, public_key: mine.public_key, amount }))
             }
             Forgery::AlteredDeposit => {
                 let real = next?.deposit;
-                Some(Transaction::Deposit(ledger::Deposit { amount: Amount::new(real.amount.units() + 1), ..real }))
+                Some(Transaction::Deposit(ledger::Deposit {
+                    amount: TxAmount::new(real.amount.units() + 1).ok()?,
+                    ..real
+                }))
             }
         }
     }

@@ -2,6 +2,7 @@
 //! Merkle helpers and dissection points, and the calls the contract must refuse.
 
 use l1_contract_sim::{Address, Chain, ChainConfig, Receipt, TxRequest, ETHER, GWEI};
+use ledger::TxAmount;
 use ledger::{
     AccountIndex, Amount, Arity, ChainId, Deposit, Nonce, SecretKey, State, Transaction, Transfer, TreeShape,
     Withdrawal,
@@ -57,7 +58,7 @@ fn setup() -> Setup {
         txs.push(Transaction::Deposit(Deposit {
             to: AccountIndex::new(i as u32),
             public_key: k.public_key(),
-            amount: Amount::new(1_000),
+            amount: TxAmount::new(1_000).unwrap(),
         }));
     }
     let winner = propose_and_dispute(&mut s, &txs, false, false);
@@ -133,7 +134,7 @@ fn transfer(s: &Setup, from: u32, to: u32, amount: u64, key: &SecretKey, nonce: 
         Transfer::signed(
             AccountIndex::new(from),
             AccountIndex::new(to),
-            Amount::new(amount),
+            TxAmount::new(amount).unwrap(),
             nonce,
             ChainId::DEFAULT,
             key,
@@ -168,13 +169,15 @@ fn one_step_proof_agrees_with_the_ledger() {
     }
     // Withdrawals: valid, and an overdraft.
     let nonce = s.mirror.account(AccountIndex::new(3)).unwrap().nonce;
-    let w = Withdrawal::signed(AccountIndex::new(3), Amount::new(5), nonce, ChainId::DEFAULT, &k[3]).unwrap();
+    let w =
+        Withdrawal::signed(AccountIndex::new(3), TxAmount::new(5).unwrap(), nonce, ChainId::DEFAULT, &k[3]).unwrap();
     assert_eq!(
         propose_and_dispute(&mut s, &[Transaction::Withdrawal(w)], false, true),
         Some((Side::Proposer, Resolution::CorrectPostState))
     );
     let nonce = s.mirror.account(AccountIndex::new(3)).unwrap().nonce;
-    let w = Withdrawal::signed(AccountIndex::new(3), Amount::new(5_000), nonce, ChainId::DEFAULT, &k[3]).unwrap();
+    let w = Withdrawal::signed(AccountIndex::new(3), TxAmount::new(5_000).unwrap(), nonce, ChainId::DEFAULT, &k[3])
+        .unwrap();
     assert_eq!(propose_and_dispute(&mut s, &[Transaction::Withdrawal(w)], false, true), bad(R::InsufficientBalance));
     // A deposit: the next one in the queue, to an existing account.
     assert!(send(
@@ -187,7 +190,7 @@ fn one_step_proof_agrees_with_the_ledger() {
     let d = Transaction::Deposit(Deposit {
         to: AccountIndex::new(1),
         public_key: k[1].public_key(),
-        amount: Amount::new(50),
+        amount: TxAmount::new(50).unwrap(),
     });
     assert_eq!(propose_and_dispute(&mut s, &[d], true, true), Some((Side::Challenger, Resolution::WrongPostState)));
     assert_eq!(propose_and_dispute(&mut s, &[d], false, true), Some((Side::Proposer, Resolution::CorrectPostState)));

@@ -1,12 +1,13 @@
 //! The zk rollup end to end on the simulated L1: honest runs conserve ETH exactly, a
 //! malicious operator is refused, and exodus mode gets every user out.
 
+use ledger::TxAmount;
 use std::sync::OnceLock;
 
 use ark_std::rand::SeedableRng;
 use circuits::BatchShape;
 use l1_contract_sim::{Address, Chain, ChainConfig, Contract, ETHER};
-use ledger::{AccountIndex, Amount, Arity, ChainId, Deposit, SecretKey, State, Transaction, TreeShape};
+use ledger::{AccountIndex, Arity, ChainId, Deposit, SecretKey, State, Transaction, TreeShape};
 use prover::{setup, Keys, Prover, SetupKind, Silent};
 use rand_chacha::ChaCha20Rng;
 use zk_rollup::contract::{DataMode, ZkCall, ZkRollup, ZkRollupParams};
@@ -133,7 +134,7 @@ fn a_malicious_operator_is_refused() {
         ledger::Transfer::signed(
             AccountIndex::new(0),
             AccountIndex::new(1),
-            Amount::new(5),
+            TxAmount::new(5).unwrap(),
             ledger::Nonce::ZERO,
             ChainId::DEFAULT,
             &s.keys[0],
@@ -160,7 +161,7 @@ fn a_malicious_operator_is_refused() {
     let invented = Transaction::Deposit(Deposit {
         to: AccountIndex::new(1),
         public_key: s.keys[1].public_key(),
-        amount: Amount::new(1_000_000),
+        amount: TxAmount::new(1_000_000).unwrap(),
     });
     let forged = prove(&s, &mut after_d2.clone(), &[invented]);
     assert!(commit(&mut s, forged).unwrap_err().contains("not the queue's next ones"));

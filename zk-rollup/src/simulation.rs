@@ -137,7 +137,8 @@ struct World {
 /// design gets for the same seed (see [`Plan`]), whatever the prover's randomness does.
 pub fn zk_plan(s: &ZkScenario, count: usize, mix: Mix) -> Result<Plan> {
     let shape = s.shape()?;
-    let units = ledger::Amount::new((s.deposit_wei / l1_contract_sim::GWEI) as u64);
+    let units = u64::try_from(s.deposit_wei / l1_contract_sim::GWEI).unwrap_or(u64::MAX);
+    let units = ledger::TxAmount::new(units)?;
     Plan::generate(shape.tree, shape.chain_id, s.accounts, units, count, mix, &mut scenario_rng(s.seed))
         .map_err(ZkRollupError::from)
 }

@@ -6,6 +6,7 @@
 
 use ark_ff::{AdditiveGroup, Field};
 use ledger::tx::{pack_message, TxKind, AMOUNT_BITS};
+use ledger::TxAmount;
 use ledger::{Account, AccountIndex, Amount, Arity, ChainId, Deposit, Fr, Nonce, SecretKey, State, Transaction};
 use ledger::{Transfer, TreeShape, Withdrawal};
 
@@ -40,7 +41,15 @@ fn state(accounts: &[(u64, u32)]) -> State {
 
 fn transfer(from: u32, to: u32, amount: u64, nonce: u32) -> Transaction {
     Transaction::Transfer(
-        Transfer::signed(idx(from), idx(to), Amount::new(amount), Nonce::new(nonce), CHAIN, &key(from as u8)).unwrap(),
+        Transfer::signed(
+            idx(from),
+            idx(to),
+            TxAmount::new(amount).unwrap(),
+            Nonce::new(nonce),
+            CHAIN,
+            &key(from as u8),
+        )
+        .unwrap(),
     )
 }
 
@@ -62,9 +71,19 @@ fn the_harness_reproduces_honest_witnesses() {
     let newcomer = SecretKey::from_bytes([9; 32]);
     let txs = [
         transfer(0, 1, 300, 0),
-        Transaction::Deposit(Deposit { to: idx(5), public_key: newcomer.public_key(), amount: Amount::new(40) }),
-        Transaction::Deposit(Deposit { to: idx(1), public_key: key(1).public_key(), amount: Amount::new(2) }),
-        Transaction::Withdrawal(Withdrawal::signed(idx(1), Amount::new(500), Nonce::new(3), CHAIN, &key(1)).unwrap()),
+        Transaction::Deposit(Deposit {
+            to: idx(5),
+            public_key: newcomer.public_key(),
+            amount: TxAmount::new(40).unwrap(),
+        }),
+        Transaction::Deposit(Deposit {
+            to: idx(1),
+            public_key: key(1).public_key(),
+            amount: TxAmount::new(2).unwrap(),
+        }),
+        Transaction::Withdrawal(
+            Withdrawal::signed(idx(1), TxAmount::new(500).unwrap(), Nonce::new(3), CHAIN, &key(1)).unwrap(),
+        ),
         transfer(2, 2, 10, 0),
     ];
     let record = before.clone().apply_batch(&txs, 6).unwrap();
@@ -124,7 +143,7 @@ fn a_sender_nonce_of_p_minus_one_with_balance_plus_one_is_refused() {
         Nonce::new(u32::MAX),
         idx(0),
         idx(1),
-        Amount::new(10),
+        TxAmount::new(10).unwrap(),
     );
     assert_eq!(forgery.message(0), other_chain, "the message of another chain");
     forgery.values.slots[0].signature = key(0).sign(other_chain);
@@ -221,7 +240,7 @@ fn unused_fields_are_zero() {
     noop.assert_refused_at("kind_and_ranges");
 
     let before = state(&[(100, 0), (0, 0)]);
-    let withdrawal = Withdrawal::signed(idx(0), Amount::new(10), Nonce::ZERO, CHAIN, &key(0)).unwrap();
+    let withdrawal = Withdrawal::signed(idx(0), TxAmount::new(10).unwrap(), Nonce::ZERO, CHAIN, &key(0)).unwrap();
     let record = before.clone().apply_batch(&[Transaction::Withdrawal(withdrawal)], 1).unwrap();
     let mut naming_b = Forgery::honest(shape(1), &before, &record);
     naming_b.slot(0).b_index = Fr::from(1u64);

@@ -2,7 +2,7 @@
 
 use l1_contract_sim::abi::{push_fr, push_selector, push_u64};
 use l1_contract_sim::{Address, Wei};
-use ledger::{AccountIndex, Amount, Fr, Transaction};
+use ledger::{AccountIndex, Fr, Transaction, TxAmount};
 
 use super::*;
 
@@ -81,7 +81,7 @@ pub enum OptEvent {
         /// Account credited.
         to: AccountIndex,
         /// Units.
-        amount: Amount,
+        amount: TxAmount,
     },
     /// An assertion was posted.
     Proposed {

@@ -99,7 +99,7 @@ use l1_contract_sim::gas::{self, DECODE_SLOT_GAS};
 use l1_contract_sim::{Address, Contract, Env, Revert, Wei, ETHER, GWEI};
 use ledger::tree::{AccountTree, TreeShape};
 use ledger::tx::{PublicDataSlot, PUBDATA_SLOT_BYTES};
-use ledger::{AccountIndex, Amount, ChainId, Fr, Transaction};
+use ledger::{AccountIndex, ChainId, Fr, Transaction, TxAmount};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -191,7 +191,7 @@ pub struct Assertion {
     /// The root of its transactions, computed by the contract.
     pub tx_root: Hash32,
     /// The withdrawals it makes, credited at confirmation.
-    pub withdrawals: Vec<(AccountIndex, Amount)>,
+    pub withdrawals: Vec<(AccountIndex, TxAmount)>,
     /// When it was proposed.
     pub proposed_at: u64,
     /// When it can be confirmed, if no game is open on it.

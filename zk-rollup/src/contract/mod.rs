@@ -40,7 +40,7 @@ use ark_groth16::{Proof, VerifyingKey};
 use ledger::state::commitment_preimage;
 use ledger::tree::{AccountTree, MerkleProof, TreeShape};
 use ledger::tx::{PublicDataSlot, PUBDATA_SLOT_BYTES};
-use ledger::{Account, AccountIndex, Amount, ChainId, Fr};
+use ledger::{Account, AccountIndex, ChainId, Fr, TxAmount};
 use serde::{Deserialize, Serialize};
 
 use l1_contract_sim::abi::{push_fr, push_selector, push_u64};
@@ -164,7 +164,7 @@ pub enum ZkEvent {
         /// The account credited.
         to: AccountIndex,
         /// Units.
-        amount: Amount,
+        amount: TxAmount,
     },
     /// A batch was accepted.
     BatchVerified {
@@ -387,7 +387,7 @@ impl ZkRollup {
 
         // Deposits must be the next ones in the queue, in order.
         let mut deposits = 0usize;
-        let mut withdrawals: Vec<(AccountIndex, Amount)> = Vec::new();
+        let mut withdrawals: Vec<(AccountIndex, TxAmount)> = Vec::new();
         let mut txs = 0usize;
         for slot in &slots {
             match *slot {
