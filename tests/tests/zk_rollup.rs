@@ -113,7 +113,7 @@ fn a_malicious_operator_is_refused() {
 
     // Skipping a deposit: process d1 before d0.
     let skipped = prove(&s, &mut s.state.clone(), &[d1]);
-    assert!(commit(&mut s, skipped).unwrap_err().contains("deposits differ"));
+    assert!(commit(&mut s, skipped).unwrap_err().contains("not the queue's next ones"));
 
     // The honest first batch lands.
     let mut state = s.state.clone();
