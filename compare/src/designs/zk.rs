@@ -139,8 +139,8 @@ impl ZkDesign {
             worst_case_under_attack: Some(format!(
                 "the operator censors and stops (exodus run, same shape): {} censored deposits wait until the \
                  contract enters exodus mode {:.1} days after the oldest of them; {} users rebuild the state from L1 \
-                 data and exit with Merkle proofs ({:.0} gas each), {} deposits are refunded, and the last of them \
-                 is final on L1 {:.1} days after the censorship began",
+                 data and exit with Merkle proofs ({:.0} gas each), {} deposits are refunded, and the last exit or \
+                 refund is final on L1 {:.1} days after the oldest censored deposit",
                 exodus.censored_deposits,
                 exodus_days,
                 exodus.exits,
