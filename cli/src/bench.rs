@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use ledger::stats::median;
 use ledger::workload::Mix;
 use ledger::{Amount, Arity, BatchRecord, ChainId, TreeShape};
 use prover::{Progress as _, Prover, SetupKind};
@@ -210,7 +211,7 @@ fn prove(args: BenchProveArgs) -> Result<()> {
         plain.push(seconds);
     }
     drop(progress);
-    let (cached_seconds, plain_seconds) = (zk::median(&cached), zk::median(&plain));
+    let (cached_seconds, plain_seconds) = (median(&cached), median(&plain));
     let report = Report {
         depth: shape.tree.depth(),
         arity: shape.tree.arity().children(),

@@ -35,6 +35,11 @@ pub struct CompareArgs {
     /// Seed of keys, transactions and every design's randomness.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Seconds between a user and the sequencer, one way: the soft confirmation (the
+    /// sequencer's receipt) reaches the user this long after the transaction reached the
+    /// sequencer. The same for every design; modelled, not measured.
+    #[arg(long, value_name = "SECONDS", default_value_t = compare::metrics::DEFAULT_NETWORK_DELAY_SECONDS)]
+    pub network_delay: f64,
     /// Print the comparison as JSON.
     #[arg(long)]
     pub json: bool,
@@ -92,6 +97,7 @@ pub fn run_comparison(args: &CompareArgs) -> Result<Comparison> {
         withdrawal_share: args.withdrawal_share,
         seconds_between_txs: 1,
         seed: args.seed,
+        network_delay_seconds: args.network_delay,
     };
     eprintln!("{}", crate::zk::insecure_setup_warning(args.seed));
     let mut spinner = Spinner::new();

@@ -2,16 +2,21 @@
 //! finish in about a minute: users deposit ETH on L1, the operator proves every batch
 //! with a real Groth16 proof (seeded, INSECURE development setup), the rollup contract
 //! verifies each proof on L1 before it accepts the new root, and withdrawals are paid
-//! out on L1. The summary is that of `rollup simulate zk`.
+//! out on L1. The summary is that of `rollup simulate zk`; the comparison with the
+//! optimistic rollup takes its zk worst case from an exodus run with the same keys.
 
 use std::time::Instant;
 
 use anyhow::Result;
 use clap::Args;
+use prover::{Keys, Prover, SetupKind};
+use rand_chacha::rand_core::SeedableRng as _;
+use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
-use zk_rollup::simulation::ZkReport;
+use zk_rollup::simulation::{ZkReport, ZkScenario};
 
 use crate::output;
+use crate::progress::Spinner;
 use crate::simulate::{self, ScenarioArgs, SetupSource, ZkJson};
 use crate::zk;
 
@@ -43,8 +48,11 @@ struct DemoJson<'a> {
 pub fn run(args: DemoArgs) -> Result<()> {
     let started = Instant::now();
     let scenario = args.scenario.scenario(4, 0.25)?;
-    let report = simulate::run_normal(&scenario, None)?;
-    let comparison = compare_with_optimistic(&scenario, &report)?;
+    // One seeded setup for the run and its exodus run (the comparison's worst case).
+    let keys = seeded_keys(&scenario)?;
+    let mut report = simulate::run_normal(&scenario, Some(Prover::new(keys.clone())))?;
+    report.setup_seconds = keys.meta.setup_seconds;
+    let comparison = compare_with_optimistic(&scenario, &report, keys)?;
     let wall_seconds = started.elapsed().as_secs_f64();
     // The arkworks body of the binary form: A (32), B (64), C (32), compressed.
     let proof_bytes = verifier::binary::PROOF_LEN - verifier::binary::HEADER_LEN;
@@ -55,7 +63,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
         output::line(format!(
             "{}\n\n{}\nproof size:         {proof_bytes} bytes compressed\nwall time:          {wall_seconds:.1} s\n\n\
              The same workload on the optimistic rollup (honest run, and a lying proposer disputed by an honest \
-             challenger):\n\n{}",
+             challenger); the zk rollup's worst case is an exodus run of the same shape:\n\n{}",
             intro(&report),
             simulate::zk_summary(&report, &SetupSource::Seeded(scenario.seed)),
             compare::report::table(&comparison)
@@ -64,11 +72,25 @@ pub fn run(args: DemoArgs) -> Result<()> {
     simulate::check_zk(&report)
 }
 
+/// The seeded, INSECURE development setup of the scenario's shape, announced on stderr,
+/// with a spinner while it runs.
+fn seeded_keys(scenario: &ZkScenario) -> Result<Keys> {
+    let mut spinner = Spinner::new();
+    spinner.println(&zk::insecure_setup_warning(scenario.seed));
+    spinner.set_prefix("setup");
+    let shape = scenario.shape().map_err(zk::prover_error("invalid scenario"))?;
+    let mut rng = ChaCha20Rng::seed_from_u64(scenario.seed);
+    prover::setup(shape, SetupKind::InsecureSeeded(scenario.seed), &mut rng, &mut spinner)
+        .map_err(zk::prover_error("the setup failed"))
+}
+
 /// The demo's zk run next to the optimistic rollup on the same workload (which is
-/// cheap: no proofs), as `rollup compare` would show them.
+/// cheap: no proofs), as `rollup compare` would show them. The zk rollup's worst case
+/// comes from an exodus run of the same shape with the same keys (a few more proofs).
 fn compare_with_optimistic(
-    scenario: &zk_rollup::simulation::ZkScenario,
+    scenario: &ZkScenario,
     report: &ZkReport,
+    keys: Keys,
 ) -> Result<compare::runner::Comparison> {
     use compare::runner::Design as _;
     let chain = l1_contract_sim::ChainConfig::default();
@@ -78,12 +100,18 @@ fn compare_with_optimistic(
         withdrawal_share: scenario.withdrawal_share,
         seconds_between_txs: scenario.seconds_between_txs,
         seed: scenario.seed,
+        network_delay_seconds: compare::metrics::DEFAULT_NETWORK_DELAY_SECONDS,
     };
+    let mut spinner = Spinner::new();
+    spinner.set_prefix("exodus");
+    let exodus =
+        zk_rollup::simulation::run_exodus(scenario, Some(Prover::new(keys)), &mut workload.rng(), &mut spinner)
+            .map_err(zk::prover_error("the exodus run failed"))?;
     let zk_design = compare::designs::ZkDesign::new(scenario.batch_size, scenario.depth, scenario.mode);
-    let zk_metrics = zk_design.metrics(report, &chain)?;
+    let zk_metrics = zk_design.metrics(report, &exodus, &workload, &chain)?;
     let mut optimistic = compare::designs::OptimisticDesign::new(scenario.batch_size, scenario.depth, 2);
     let optimistic_metrics = optimistic.run(&workload, &chain, &mut workload.rng(), &mut prover::Silent)?;
-    Ok(compare::runner::Comparison { workload, chain, designs: vec![zk_metrics, optimistic_metrics] })
+    Ok(compare::runner::Comparison::new(workload, chain, vec![zk_metrics, optimistic_metrics]))
 }
 
 /// What happened, in one short paragraph.

@@ -108,18 +108,6 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
-/// The median of some timings (the mean of the middle two for an even count).
-pub fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    match n {
-        0 => 0.0,
-        _ if n % 2 == 1 => sorted[n / 2],
-        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    }
-}
-
 /// Rounds to `digits` decimals, for JSON output.
 pub fn round(value: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);

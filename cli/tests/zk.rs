@@ -347,6 +347,14 @@ fn demo_json_runs_the_rollup_on_l1() {
     assert!(report["setup_seconds"].as_f64().unwrap() > 0.0);
     assert!(report["prove_seconds"].as_f64().unwrap() > 0.0);
     assert!(report["wall_seconds"].as_f64().unwrap() > 0.0);
+    // The comparison inside: the zk worst case measured by an exodus run, soft confirmation modelled
+    // alike for both designs, and the optimistic proposer's extra deposit stated.
+    let comparison = &report["comparison"];
+    assert_eq!(comparison["l2_tx_difference"], 1);
+    assert!(comparison["designs"][0]["worst_case_seconds"].as_f64().unwrap() > 14.0 * 86_400.0);
+    for d in comparison["designs"].as_array().unwrap() {
+        assert_eq!(d["soft_confirmation_seconds"]["median"], 0.25);
+    }
     // Wei amounts exceed 2^64: compared exactly through the typed report.
     let typed: zk_rollup::simulation::ZkReport = serde_json::from_str(text.trim()).expect("a ZkReport");
     assert_eq!(typed.eth_funded, typed.eth_accounted);

@@ -4,15 +4,18 @@
 //! rollup.
 //!
 //! - [`metrics`]: the [`Workload`] every design runs and the [`DesignMetrics`] each reports (soft
-//!   confirmation, inclusion, finality, withdrawal latency, L1 gas per transaction, the throughput ceiling
-//!   the L1 allows, capital locked, trust, worst case under attack).
+//!   confirmation, modelled from the workload's network delay; recorded inclusion, finality and withdrawal
+//!   latency; L1 gas and bytes per transaction as sent; the throughput ceiling the L1 allows; capital
+//!   locked; trust; the worst case under attack, measured by an attack run).
 //! - [`runner`]: the [`Design`] trait and [`compare`], which runs designs on one workload into a
 //!   [`Comparison`].
-//! - [`designs`]: the designs: [`ZkDesign`] (real Groth16 proofs on the simulated L1); the optimistic
-//!   rollup, sidechain, channels and Plasma come later, each one `impl Design`.
+//! - [`designs`]: the designs: [`ZkDesign`] (real Groth16 proofs on the simulated L1, and its exodus run)
+//!   and [`designs::OptimisticDesign`] (honest, and a lying proposer disputed); sidechain, channels and
+//!   Plasma come later, each one `impl Design`.
 //! - [`study`]: [`proof_costs`], what a batch proof costs by tree depth and batch size (constraints, setup,
 //!   proving, verification, key sizes, L1 gas), measured where affordable and labelled estimates beyond.
 //! - [`report`]: aligned terminal tables, JSON, CSV and one self-contained HTML page with inline SVG charts.
+//! - [`error`]: [`CompareError`], the one error type of the crate.
 //!
 //! Randomness is seeded (the workload's or the study's seed) and progress goes to a [`prover::Progress`]
 //! sink; only wall-clock durations of setup, proving and verification are read from the machine.

@@ -18,6 +18,13 @@ use crate::error::{CompareError, Result};
 /// The random-number generator every design is run with: seeded, so a comparison is reproducible.
 pub type SimRng = rand_chacha::ChaCha20Rng;
 
+/// The default [`Workload::network_delay_seconds`]: a quarter of a second between a user and the sequencer.
+pub const DEFAULT_NETWORK_DELAY_SECONDS: f64 = 0.25;
+
+fn default_network_delay() -> f64 {
+    DEFAULT_NETWORK_DELAY_SECONDS
+}
+
 /// One seeded workload, the same for every design: `accounts` users deposit, then `txs` L2 transactions
 /// (transfers, and withdrawals in the share `withdrawal_share`) arrive `seconds_between_txs` apart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,11 +39,23 @@ pub struct Workload {
     pub seconds_between_txs: u64,
     /// Seed of keys, transactions and every design's randomness.
     pub seed: u64,
+    /// Seconds a message takes between a user and the sequencer, one way: the sequencer's receipt (the soft
+    /// confirmation) reaches the user this long after the transaction reached the sequencer. The same for
+    /// every design; see [`Workload::soft_confirmation`].
+    #[serde(default = "default_network_delay")]
+    pub network_delay_seconds: f64,
 }
 
 impl Default for Workload {
     fn default() -> Self {
-        Workload { accounts: 4, txs: 8, withdrawal_share: 0.25, seconds_between_txs: 1, seed: 1 }
+        Workload {
+            accounts: 4,
+            txs: 8,
+            withdrawal_share: 0.25,
+            seconds_between_txs: 1,
+            seed: 1,
+            network_delay_seconds: DEFAULT_NETWORK_DELAY_SECONDS,
+        }
     }
 }
 
@@ -52,7 +71,30 @@ impl Workload {
                 self.withdrawal_share
             )));
         }
+        if !self.network_delay_seconds.is_finite() || self.network_delay_seconds < 0.0 {
+            return Err(CompareError::Config(format!(
+                "the network delay must be a finite, non-negative number of seconds, got {}",
+                self.network_delay_seconds
+            )));
+        }
         Ok(())
+    }
+
+    /// Soft confirmation as every design models it: the sequencer (the zk operator, the optimistic proposer)
+    /// checks a transaction and accepts it as it arrives (the simulations have no sequencer queue), and its
+    /// receipt reaches the user one network delay later. Modelled from [`Workload::network_delay_seconds`],
+    /// not measured; like every other time, counted from the transaction reaching the sequencer.
+    pub fn soft_confirmation(&self) -> Spread {
+        Spread::exact(self.network_delay_seconds)
+    }
+
+    /// The note every design adds on how its soft confirmation was obtained.
+    pub fn soft_confirmation_note(&self) -> String {
+        format!(
+            "soft confirmation: modelled, not measured: the sequencer accepts a valid transaction as it arrives (no \
+             queue in the simulation) and its receipt reaches the user one network delay ({} s) later",
+            self.network_delay_seconds
+        )
     }
 
     /// A fresh generator from the workload's seed: [`crate::runner::compare`] gives every design one, so
@@ -110,19 +152,27 @@ impl Detail {
 pub struct DesignMetrics {
     /// The design's name, as [`crate::runner::Design::name`] gives it.
     pub name: String,
-    /// L2 transactions the run carried (deposits included, padding excluded).
+    /// L2 transactions the run carried (deposits included, padding excluded): the count every per-transaction
+    /// figure divides by. Designs may carry a few of their own (see their notes);
+    /// [`crate::runner::Comparison::l2_tx_difference`] says by how many the counts differ.
     pub txs: usize,
     /// L1 gas per L2 transaction of the design's regular L1 traffic (batches, state roots, checkpoints).
     pub l1_gas_per_tx: f64,
     /// EIP-4844 blob gas per L2 transaction, priced separately at the blob base fee (0 without blobs).
     pub blob_gas_per_tx: f64,
-    /// Bytes of L1 data (calldata or blob payload) per L2 transaction.
+    /// Bytes the design's L1 transactions carried (the same transactions [`Self::l1_gas_per_tx`] counts:
+    /// their calldata as sent, plus blob payload in blob mode) per L2 transaction.
     pub l1_bytes_per_tx: f64,
+    /// The blob-payload part of [`Self::l1_bytes_per_tx`] (0 without blobs): what the blob bound of
+    /// [`throughput_ceiling_tps`] divides by.
+    #[serde(default)]
+    pub blob_bytes_per_tx: f64,
     /// Whether the data travels in blobs (the blob bound of [`throughput_ceiling_tps`] applies).
     pub uses_blobs: bool,
-    /// From submission to the L2's promise (the operator's or sequencer's acceptance), seconds.
+    /// From submission (the transaction reaching the sequencer) to the user holding the sequencer's receipt,
+    /// seconds: modelled, see [`Workload::soft_confirmation`].
     pub soft_confirmation_seconds: Spread,
-    /// From submission to L1 inclusion of the transaction's batch, seconds.
+    /// From submission to the L1 block holding the transaction's batch or assertion, seconds (recorded).
     pub inclusion_seconds: Spread,
     /// From submission until nothing can revert it: L1 finality, plus any challenge window, seconds.
     pub finality_seconds: Spread,

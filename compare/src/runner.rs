@@ -53,6 +53,30 @@ pub struct Comparison {
     pub chain: ChainConfig,
     /// One entry per design.
     pub designs: Vec<DesignMetrics>,
+    /// The most L2 transactions a design carried minus the fewest (0: every design carried as many). Filled
+    /// by [`Comparison::new`].
+    #[serde(default)]
+    pub l2_tx_difference: usize,
+    /// When [`Self::l2_tx_difference`] is not 0, every design's count in words; every report prints it.
+    #[serde(default)]
+    pub l2_tx_note: Option<String>,
+}
+
+impl Comparison {
+    /// A comparison of `designs` on `workload`, with the difference between their L2 transaction counts.
+    pub fn new(workload: Workload, chain: ChainConfig, designs: Vec<DesignMetrics>) -> Self {
+        let counts = designs.iter().map(|d| d.txs);
+        let difference = counts.clone().max().unwrap_or(0) - counts.min().unwrap_or(0);
+        let note = (difference > 0).then(|| {
+            let each: Vec<String> = designs.iter().map(|d| format!("{} {}", d.name, d.txs)).collect();
+            format!(
+                "the designs carried different numbers of L2 transactions (by up to {difference}: {}); \
+                 per-transaction figures divide by each design's own count, and its notes say what it counts",
+                each.join(", ")
+            )
+        });
+        Comparison { workload, chain, designs, l2_tx_difference: difference, l2_tx_note: note }
+    }
 }
 
 /// Runs every design on `workload` over the default L1 ([`ChainConfig::default`]: Ethereum mainnet as of
@@ -86,5 +110,5 @@ pub fn compare_on(
         rows.push(metrics);
     }
     progress.finish();
-    Ok(Comparison { workload: workload.clone(), chain: *chain, designs: rows })
+    Ok(Comparison::new(workload.clone(), *chain, rows))
 }

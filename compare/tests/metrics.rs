@@ -102,8 +102,31 @@ fn a_workload_that_cannot_run_is_refused() {
     let mut designs: Vec<Box<dyn Design>> = vec![Box::new(WindowDesign::new("a", 1.0, 1.0))];
     for bad in
         [Workload { accounts: 1, ..Workload::default() }, Workload { withdrawal_share: 1.5, ..Workload::default() }]
+            .into_iter()
+            .chain(
+                [-0.5, f64::NAN, f64::INFINITY].map(|d| Workload { network_delay_seconds: d, ..Workload::default() }),
+            )
     {
         let err = compare_on(&ChainConfig::default(), &mut designs, &bad, &mut Silent).unwrap_err();
         assert!(err.to_string().contains("invalid configuration"), "{err}");
     }
+}
+
+#[test]
+fn soft_confirmation_is_the_network_delay_for_every_design() {
+    let workload = Workload { network_delay_seconds: 0.4, ..Workload::default() };
+    assert_eq!(workload.soft_confirmation(), Spread::exact(0.4));
+    assert!(
+        workload.soft_confirmation_note().contains("modelled, not measured")
+            && workload.soft_confirmation_note().contains("0.4 s")
+    );
+    let mut designs: Vec<Box<dyn Design>> =
+        vec![Box::new(WindowDesign::new("a", 1.0, 1.0)), Box::new(WindowDesign::new("b", 60.0, 2.0))];
+    let c = compare(&mut designs, &workload, &mut Silent).unwrap();
+    assert!(c.designs.iter().all(|d| d.soft_confirmation_seconds == Spread::exact(0.4)));
+    // A workload written before the delay existed reads with the default.
+    let old = r#"{"accounts":4,"txs":8,"withdrawal_share":0.25,"seconds_between_txs":1,"seed":1}"#;
+    let read: Workload = serde_json::from_str(old).unwrap();
+    assert_eq!(read, Workload::default());
+    assert_eq!(read.network_delay_seconds, compare::metrics::DEFAULT_NETWORK_DELAY_SECONDS);
 }

@@ -238,3 +238,51 @@ fn write_all_writes_every_file() {
         assert!(std::fs::metadata(p).unwrap().len() > 0, "{}", p.display());
     }
 }
+
+#[test]
+fn equal_transaction_counts_need_no_note() {
+    let c = comparison();
+    assert_eq!((c.l2_tx_difference, c.l2_tx_note.as_deref()), (0, None));
+    assert!(!report::table(&c).contains("different numbers of L2 transactions"));
+    let html = report::render_html(Some(&c), None, None).unwrap();
+    assert!(!html.contains("different numbers of L2 transactions"));
+}
+
+#[test]
+fn a_difference_in_transaction_counts_is_in_every_output() {
+    let c = comparison();
+    let mut designs = c.designs.clone();
+    designs[1].txs += 2;
+    let c = Comparison::new(c.workload, c.chain, designs);
+    assert_eq!(c.l2_tx_difference, 2);
+    let note = c.l2_tx_note.clone().unwrap();
+    assert!(note.contains("by up to 2") && note.contains("optimistic <double> 8") && note.contains("10"), "{note}");
+
+    let table = report::table(&c);
+    assert!(table.contains(&format!("note: {note}")), "{table}");
+    let v: serde_json::Value = serde_json::from_str(&report::comparison_json(&c).unwrap()).unwrap();
+    assert_eq!(v["l2_tx_difference"], 2);
+    assert_eq!(v["l2_tx_note"], note.as_str());
+    assert_eq!(v["designs"][1]["txs"], 10);
+    let html = report::render_html(Some(&c), None, None).unwrap();
+    assert!(html.contains("different numbers of L2 transactions (by up to 2: optimistic &lt;double&gt; 8"), "{html}");
+    let csv = report::comparison_csv(&c);
+    assert!(csv.lines().nth(2).unwrap().contains(",10,"), "{csv}");
+}
+
+#[test]
+fn soft_confirmation_is_labelled_modelled_everywhere() {
+    let c = comparison();
+    let delay = c.workload.network_delay_seconds;
+    assert_eq!(delay, 0.25);
+    let table = report::table(&c);
+    assert!(table.contains(labels::SOFT_CONFIRMATION) && table.contains("0.25 s / 0.25 s"), "{table}");
+    assert!(table.contains("network delay 0.25 s"));
+    let html = report::render_html(Some(&c), None, None).unwrap();
+    assert!(html.contains(labels::SOFT_CONFIRMATION) && html.contains("0.25 s / 0.25 s"));
+    assert!(html.contains("soft confirmation is modelled from it"));
+    let v: serde_json::Value = serde_json::from_str(&report::comparison_json(&c).unwrap()).unwrap();
+    assert_eq!(v["workload"]["network_delay_seconds"], 0.25);
+    assert_eq!(v["designs"][0]["soft_confirmation_seconds"]["median"], 0.25);
+    assert!(report::human_seconds(0.25) == "0.25 s" && report::human_seconds(0.0) == "0 s");
+}

@@ -10,9 +10,10 @@
 //! out). The run ends when everything is confirmed and paid, or after `max_seconds`.
 //!
 //! # Measures
-//! A transaction's finality runs from its arrival to the confirmation of the assertion that finally holds
-//! it; a withdrawal's latency from its arrival to the L1 payment of its owner. L1 gas per transaction counts
-//! proposals and confirmations (not deposits, not disputes) over the workload and deposit transactions.
+//! A transaction's inclusion runs from its arrival to the L1 block of the assertion that finally holds it,
+//! its finality to that assertion's confirmation; a withdrawal's latency from its arrival to the L1 payment
+//! of its owner. L1 gas per transaction counts proposals and confirmations (not deposits, not disputes) over
+//! the workload and deposit transactions; the calldata bytes of the same L1 transactions are recorded too.
 //! The truth (which assertions were correct) comes from an independent [`Watcher`].
 
 use ledger::TxAmount;
@@ -172,6 +173,14 @@ pub struct Report {
     pub honest_won_every_dispute: bool,
     /// Gas of proposals and confirmations per L2 transaction.
     pub l1_gas_per_tx: f64,
+    /// Calldata bytes of the proposals and confirmations, as sent (the L1 transactions `l1_gas_per_tx`
+    /// counts).
+    #[serde(default)]
+    pub l1_calldata_bytes: usize,
+    /// From a transaction's arrival to the L1 block of the assertion that finally holds it (the confirmed
+    /// one), as recorded: the assertion's `proposed_at` minus the arrival.
+    #[serde(default)]
+    pub inclusion_seconds: Percentiles,
     /// From a transaction's arrival to the confirmation of its assertion.
     pub finality_seconds: Percentiles,
     /// From a withdrawal's arrival to its L1 payment.
@@ -425,14 +434,21 @@ fn report(
         .filter(|g| g.right_side_honest && g.resolution != Some(Resolution::Cancelled))
         .all(|g| g.winner == g.right_side);
 
-    let rollup_gas: u64 =
-        world.log.iter().filter(|t| matches!(t.kind, CallKind::Propose | CallKind::Confirm)).map(|t| t.gas).sum();
+    let rollup_txs = || world.log.iter().filter(|t| matches!(t.kind, CallKind::Propose | CallKind::Confirm));
+    let rollup_gas: u64 = rollup_txs().map(|t| t.gas).sum();
+    let rollup_calldata: usize = rollup_txs().map(|t| t.calldata_bytes).sum();
+    let mut inclusion = Vec::new();
     let mut finality = Vec::new();
     let mut confirmed_ids = BTreeSet::new();
     for (&assertion, &at) in &world.confirmed_at {
+        let proposed_at = c.assertion(assertion).map(|a| a.proposed_at);
         for id in proposer.assertion_txs(assertion).unwrap_or_default().iter().flatten() {
+            let arrival = stream[*id].arrival;
             confirmed_ids.insert(*id);
-            finality.push(at - stream[*id].arrival);
+            finality.push(at - arrival);
+            if let Some(proposed_at) = proposed_at {
+                inclusion.push(proposed_at.saturating_sub(arrival));
+            }
         }
     }
     let false_root_confirmed = c
@@ -454,6 +470,8 @@ fn report(
         honest_won_every_dispute,
         games,
         l1_gas_per_tx: rollup_gas as f64 / stream.len().max(1) as f64,
+        l1_calldata_bytes: rollup_calldata,
+        inclusion_seconds: Percentiles::of_u64(&inclusion),
         finality_seconds: Percentiles::of_u64(&finality),
         withdrawal_latency_seconds: Percentiles::of_u64(&withdrawal_paid.values().copied().collect::<Vec<_>>()),
         unconfirmed_txs: stream.len() - confirmed_ids.len(),

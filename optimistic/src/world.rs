@@ -83,6 +83,8 @@ pub struct L1Tx {
     pub from: Address,
     /// Gas used.
     pub gas: u64,
+    /// Bytes of calldata it carried (the contract's encoding of the call).
+    pub calldata_bytes: usize,
     /// Block timestamp.
     pub time: u64,
     /// Whether the call succeeded.
@@ -141,7 +143,9 @@ impl World {
             OptCall::Propose { txs, .. } => Some(txs.clone()),
             _ => None,
         };
-        let request = TxRequest::new(from, self.contract.calldata(&call), call).with_value(value);
+        let calldata = self.contract.calldata(&call);
+        let calldata_bytes = calldata.len();
+        let request = TxRequest::new(from, calldata, call).with_value(value);
         let receipt = loop {
             match self.chain.transact(&mut self.contract, request.clone()) {
                 Ok(receipt) => break receipt,
@@ -168,6 +172,7 @@ impl World {
             kind,
             from,
             gas: receipt.gas_used,
+            calldata_bytes,
             time: receipt.timestamp,
             ok: receipt.succeeded(),
             game,

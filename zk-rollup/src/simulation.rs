@@ -96,6 +96,15 @@ pub struct ZkReport {
     pub l1_gas_total: u64,
     /// `l1_gas_total` per L2 transaction.
     pub l1_gas_per_tx: f64,
+    /// Calldata bytes of every commit transaction, as sent (the contract's encoding of each commit call).
+    #[serde(default)]
+    pub l1_calldata_bytes: usize,
+    /// Blob payload bytes of every commit transaction, as sent (0 in calldata mode).
+    #[serde(default)]
+    pub l1_blob_bytes: usize,
+    /// Blob gas of every commit transaction, from the receipts (0 in calldata mode).
+    #[serde(default)]
+    pub l1_blob_gas_total: u64,
     /// Mean L1 gas of a deposit transaction.
     pub deposit_gas: f64,
     /// Mean L1 gas of a withdraw transaction.
@@ -263,9 +272,20 @@ fn report(s: &ZkScenario, mut w: World, constraints: usize, setup_seconds: f64) 
     let (mut txs, mut deposits, mut withdrawals) = (0, 0, 0);
     let mut prove = Vec::new();
     let mut gas_total = 0;
+    let (mut calldata_bytes, mut blob_bytes, mut blob_gas) = (0, 0, 0);
     for batch in &w.committed {
         prove.push(batch.proof.timings.total_seconds());
         gas_total += batch.receipt.gas_used;
+        blob_gas += batch.receipt.blob_gas;
+        // The call the operator sent, encoded again by the same contract code: the bytes that went to L1.
+        let call = ZkCall::CommitBatch {
+            new_root: batch.record.new_root,
+            public_data: batch.record.public_data(),
+            proof: batch.proof.proof.clone(),
+            mode: s.mode,
+        };
+        calldata_bytes += w.contract.calldata(&call).len();
+        blob_bytes += w.contract.blobs(&call).iter().map(Vec::len).sum::<usize>();
         for a in &batch.txs {
             txs += 1;
             match a.tx {
@@ -303,6 +323,9 @@ fn report(s: &ZkScenario, mut w: World, constraints: usize, setup_seconds: f64) 
         threads: rayon::current_num_threads(),
         l1_gas_total: gas_total,
         l1_gas_per_tx: if txs == 0 { 0.0 } else { gas_total as f64 / txs as f64 },
+        l1_calldata_bytes: calldata_bytes,
+        l1_blob_bytes: blob_bytes,
+        l1_blob_gas_total: blob_gas,
         deposit_gas: mean(&w.deposit_gas),
         withdraw_gas: mean(&withdraw_gas),
         inclusion_seconds: Spread::of(&inclusion),
@@ -333,6 +356,10 @@ pub struct ExodusReport {
     pub censored_deposits: usize,
     /// Seconds from the oldest censored deposit to exodus mode.
     pub seconds_to_exodus: u64,
+    /// Seconds from the oldest censored deposit until the last exit or refund is final on L1: how long the
+    /// censored users waited for their ETH, measured on the run's own timeline.
+    #[serde(default)]
+    pub seconds_until_everyone_out_final: u64,
     /// Accounts that exited with a Merkle proof of their balance.
     pub exits: usize,
     /// Deposits refunded from the queue.
@@ -442,6 +469,7 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
     let mut wei_returned: Wei = 0;
     let mut exit_gas = Vec::new();
     let mut exits = 0;
+    let mut last_out_slot = activated.slot;
     for i in 0..s.accounts {
         let index = AccountIndex::new(i);
         let Some(account) = state.account(index).copied() else { continue };
@@ -455,6 +483,7 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
             Err(revert) => return Err(ZkRollupError::refused(format!("the exit of account {i}"), revert.clone())),
         }
         exit_gas.push(receipt.gas_used);
+        last_out_slot = last_out_slot.max(receipt.slot);
         exits += 1;
     }
     let again = {
@@ -471,6 +500,7 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
         let receipt = send(&mut w.chain, &mut w.contract, depositor, 0, ZkCall::RefundDeposit { position })?;
         if let Ok(events) = &receipt.outcome {
             refunds += 1;
+            last_out_slot = last_out_slot.max(receipt.slot);
             wei_returned += events
                 .iter()
                 .map(|e| if let ZkEvent::DepositRefunded { amount, .. } = e { *amount } else { 0 })
@@ -483,6 +513,7 @@ pub fn run_exodus<R: RngCore + CryptoRng>(
         batches_before_censorship: batches_before,
         censored_deposits: censored as usize,
         seconds_to_exodus,
+        seconds_until_everyone_out_final: w.chain.finality_time(last_out_slot).saturating_sub(first_censored_at),
         exits,
         refunds,
         double_exit_refused,

@@ -9,7 +9,7 @@ use optimistic::{ChallengerBehaviour, Lie, LiePlan, ProposerBehaviour, Report, S
 use prover::Progress;
 
 use crate::error::{CompareError, Result};
-use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, SimRng, Spread, Workload};
+use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, SimRng, Workload};
 use crate::runner::Design;
 
 /// The optimistic rollup: assertions of `batch_size` transactions over a 4-ary tree of `2^depth`
@@ -53,12 +53,14 @@ impl OptimisticDesign {
         })
     }
 
-    /// Maps the two runs into the comparison's metrics.
+    /// Maps the two runs into the comparison's metrics, for `workload` (its network delay gives the soft
+    /// confirmation).
     pub fn metrics(
         &self,
         honest: &Report,
         attacked: &Report,
         scenario: &Scenario,
+        workload: &Workload,
         chain: &ChainConfig,
     ) -> Result<DesignMetrics> {
         let name = self.name().to_string();
@@ -73,8 +75,10 @@ impl OptimisticDesign {
                 });
             }
         }
+        if honest.l2_txs == 0 {
+            return Err(CompareError::Design { design: name, why: "no transaction was carried".into() });
+        }
         let window = scenario.challenge_window_seconds as f64;
-        let finality = Spread { median: honest.finality_seconds.median, max: honest.finality_seconds.max };
         let (tps, basis) = throughput_ceiling(chain, honest.l1_gas_per_tx, None);
         let days = window / 86_400.0;
         let game = attacked.games.first();
@@ -83,18 +87,13 @@ impl OptimisticDesign {
             txs: honest.l2_txs,
             l1_gas_per_tx: honest.l1_gas_per_tx,
             blob_gas_per_tx: 0.0,
-            l1_bytes_per_tx: 13.0 + 64.0,
+            l1_bytes_per_tx: honest.l1_calldata_bytes as f64 / honest.l2_txs as f64,
+            blob_bytes_per_tx: 0.0,
             uses_blobs: false,
-            soft_confirmation_seconds: Spread::exact(0.0),
-            inclusion_seconds: Spread {
-                median: (finality.median - window).max(0.0),
-                max: (finality.max - window).max(0.0),
-            },
-            finality_seconds: finality,
-            withdrawal_latency_seconds: Spread {
-                median: honest.withdrawal_latency_seconds.median,
-                max: honest.withdrawal_latency_seconds.max,
-            },
+            soft_confirmation_seconds: workload.soft_confirmation(),
+            inclusion_seconds: honest.inclusion_seconds.into(),
+            finality_seconds: honest.finality_seconds.into(),
+            withdrawal_latency_seconds: honest.withdrawal_latency_seconds.into(),
             throughput_ceiling_tps: tps,
             throughput_basis: basis,
             capital_locked_wei: scenario.proposer_bond,
@@ -116,9 +115,16 @@ impl OptimisticDesign {
             )),
             worst_case_seconds: Some(attacked.finality_seconds.max),
             notes: vec![
-                "inclusion = finality minus the challenge window: exact when no dispute stops the window's clock"
+                workload.soft_confirmation_note(),
+                "inclusion: recorded, from a transaction's arrival to the L1 block of the assertion that holds it"
                     .into(),
-                "L1 bytes per tx: the 13-byte public-data slot plus the 64-byte signature the one-step proof re-checks"
+                format!(
+                    "L1 gas and bytes per tx: the proposals and confirmations ({} bytes of calldata as sent, signed \
+                     transactions included) over the L2 transactions in them; deposits and disputes are listed apart",
+                    honest.l1_calldata_bytes
+                ),
+                "L2 transactions: the users' deposits, the workload's transactions and the proposer's own deposit \
+                 (it opens an L2 account of its own)"
                     .into(),
                 format!("capital locked: the proposer's bond for each assertion's {days:.0}-day window"),
             ],
@@ -167,7 +173,7 @@ impl Design for OptimisticDesign {
         };
         // The same plan again: the attack run replays the honest run's transactions.
         let attacked = optimistic::run(&lying, &mut workload.rng()).map_err(wrap)?;
-        let metrics = self.metrics(&honest, &attacked, &scenario, chain)?;
+        let metrics = self.metrics(&honest, &attacked, &scenario, workload, chain)?;
         self.last = Some((honest, attacked));
         Ok(metrics)
     }

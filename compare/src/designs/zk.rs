@@ -1,16 +1,16 @@
 //! The zk rollup as a [`Design`]: the workload through [`zk_rollup::simulation::run_zk`], with real proofs
-//! verified by the contract on the simulated L1.
+//! verified by the contract on the simulated L1, and the same shape through
+//! [`zk_rollup::simulation::run_exodus`] (the operator censors, users exit with Merkle proofs), whose
+//! measured timeline is the worst case under attack. Both runs share one setup.
 
-use l1_contract_sim::fees::{blobs_for, GAS_PER_BLOB};
 use l1_contract_sim::{ChainConfig, ETHER};
-use ledger::tx::PUBDATA_SLOT_BYTES;
 use ledger::Arity;
-use prover::{Keys, Progress, Prover};
-use zk_rollup::simulation::{run_zk, ZkReport, ZkScenario};
+use prover::{setup, Keys, Progress, Prover, SetupKind};
+use zk_rollup::simulation::{run_exodus, run_zk, ExodusReport, ZkReport, ZkScenario};
 use zk_rollup::{DataMode, ZkRollupParams};
 
 use crate::error::{CompareError, Result};
-use crate::metrics::{max_l1_finality_seconds, throughput_ceiling, DesignMetrics, Detail, SimRng, Spread, Workload};
+use crate::metrics::{max_l1_finality_seconds, throughput_ceiling, DesignMetrics, Detail, SimRng, Workload};
 use crate::runner::Design;
 
 /// The zk rollup: batches of `batch_size` slots in a 4-ary tree of `2^depth` accounts, public data in
@@ -25,7 +25,7 @@ pub struct ZkDesign {
     pub mode: DataMode,
     /// Keys of this shape to reuse, or `None` for a seeded (insecure, development) setup in every run.
     pub keys: Option<Keys>,
-    last: Option<ZkReport>,
+    last: Option<(ZkReport, ExodusReport)>,
 }
 
 impl ZkDesign {
@@ -42,7 +42,12 @@ impl ZkDesign {
 
     /// The scenario's full report of the last run, for figures [`DesignMetrics`] does not hold.
     pub fn last_report(&self) -> Option<&ZkReport> {
-        self.last.as_ref()
+        self.last.as_ref().map(|(r, _)| r)
+    }
+
+    /// The exodus run's report of the last run (where [`DesignMetrics::worst_case_seconds`] comes from).
+    pub fn last_exodus(&self) -> Option<&ExodusReport> {
+        self.last.as_ref().map(|(_, e)| e)
     }
 
     /// The scenario a workload becomes.
@@ -61,8 +66,15 @@ impl ZkDesign {
         }
     }
 
-    /// Maps a zk scenario's report into the comparison's metrics on `chain`.
-    pub fn metrics(&self, report: &ZkReport, chain: &ChainConfig) -> Result<DesignMetrics> {
+    /// Maps a zk scenario's report and its exodus run into the comparison's metrics on `chain`, for
+    /// `workload` (its network delay gives the soft confirmation).
+    pub fn metrics(
+        &self,
+        report: &ZkReport,
+        exodus: &ExodusReport,
+        workload: &Workload,
+        chain: &ChainConfig,
+    ) -> Result<DesignMetrics> {
         let name = self.name().to_string();
         if report.eth_funded != report.eth_accounted || !report.contract_backs_l2 {
             return Err(CompareError::Design {
@@ -76,25 +88,40 @@ impl ZkDesign {
         if report.txs == 0 {
             return Err(CompareError::Design { design: name, why: "no transaction was committed".into() });
         }
+        let everyone_out = exodus.exits == exodus.accounts as usize && exodus.wei_left_in_contract == 0;
+        if !everyone_out || !exodus.reconstructed_root_matches || !exodus.double_exit_refused {
+            return Err(CompareError::Design {
+                design: name,
+                why: format!(
+                    "exodus: {} of {} users exited, {} wei left in the contract, root rebuilt: {}, double exit \
+                     refused: {}",
+                    exodus.exits,
+                    exodus.accounts,
+                    exodus.wei_left_in_contract,
+                    exodus.reconstructed_root_matches,
+                    exodus.double_exit_refused
+                ),
+            });
+        }
         let txs = report.txs as f64;
         let batch_size = report.scenario.batch_size;
-        let batch_bytes = batch_size * PUBDATA_SLOT_BYTES;
-        let l1_bytes_per_tx = (report.batches * batch_bytes) as f64 / txs;
         let uses_blobs = report.scenario.mode == DataMode::Blobs;
-        let blob_gas_per_tx =
-            if uses_blobs { (report.batches * blobs_for(batch_bytes)) as f64 * GAS_PER_BLOB as f64 / txs } else { 0.0 };
-        let (tps, basis) = throughput_ceiling(chain, report.l1_gas_per_tx, uses_blobs.then_some(l1_bytes_per_tx));
-        let deadline = ZkRollupParams::DEFAULT_PRIORITY_DEADLINE;
-        let worst = deadline + chain.slot_seconds + max_l1_finality_seconds(chain);
-        let days = deadline as f64 / 86_400.0;
+        let l1_bytes_per_tx = (report.l1_calldata_bytes + report.l1_blob_bytes) as f64 / txs;
+        let blob_bytes_per_tx = report.l1_blob_bytes as f64 / txs;
+        let blob_gas_per_tx = report.l1_blob_gas_total as f64 / txs;
+        let (tps, basis) = throughput_ceiling(chain, report.l1_gas_per_tx, uses_blobs.then_some(blob_bytes_per_tx));
+        let deadline_days = ZkRollupParams::DEFAULT_PRIORITY_DEADLINE as f64 / 86_400.0;
+        let exodus_days = exodus.seconds_to_exodus as f64 / 86_400.0;
+        let worst = exodus.seconds_until_everyone_out_final as f64;
         Ok(DesignMetrics {
             name,
             txs: report.txs,
             l1_gas_per_tx: report.l1_gas_per_tx,
             blob_gas_per_tx,
             l1_bytes_per_tx,
+            blob_bytes_per_tx,
             uses_blobs,
-            soft_confirmation_seconds: Spread::exact(0.0),
+            soft_confirmation_seconds: workload.soft_confirmation(),
             inclusion_seconds: report.inclusion_seconds.into(),
             finality_seconds: report.finality_seconds.into(),
             withdrawal_latency_seconds: report.withdrawal_latency_seconds.into(),
@@ -104,22 +131,26 @@ impl ZkDesign {
             capital_locked_seconds: 0.0,
             trust: format!(
                 "validity proofs: trust the math and the setup (this run's setup is seeded, development only); \
-                 liveness needs the operator, or exodus after {days:.0} days"
+                 liveness needs the operator, or exodus after {deadline_days:.0} days"
             ),
             user_duties: "none to stay safe; to leave a censoring operator, exit with a Merkle proof once exodus \
                           mode is on"
                 .into(),
             worst_case_under_attack: Some(format!(
-                "the operator censors or stops: a queued deposit passes the {days:.0}-day priority deadline, anyone \
-                 switches the contract to exodus mode, and each user exits with a Merkle proof of the last verified \
-                 state (one L1 transaction, final at most {} s later)",
-                max_l1_finality_seconds(chain)
+                "the operator censors and stops (exodus run, same shape): {} censored deposits wait until the \
+                 contract enters exodus mode {:.1} days after the oldest of them; {} users rebuild the state from L1 \
+                 data and exit with Merkle proofs ({:.0} gas each), {} deposits are refunded, and the last exit or \
+                 refund is final on L1 {:.1} days after the oldest censored deposit",
+                exodus.censored_deposits,
+                exodus_days,
+                exodus.exits,
+                exodus.exit_gas,
+                exodus.refunds,
+                worst / 86_400.0
             )),
-            worst_case_seconds: Some(worst as f64),
+            worst_case_seconds: Some(worst),
             notes: vec![
-                "soft confirmation: the operator accepts a transaction when it arrives; the simulation models no \
-                 network or queueing delay, so 0 s"
-                    .into(),
+                workload.soft_confirmation_note(),
                 format!(
                     "inclusion includes the real proving time of each batch on this machine ({} threads)",
                     report.threads
@@ -130,6 +161,22 @@ impl ZkDesign {
                 "L1 gas per tx: the commit transactions (proof verification included) over the L2 transactions in \
                  them; deposit and withdraw transactions are listed apart"
                     .into(),
+                format!(
+                    "L1 bytes per tx: the commit transactions' calldata as sent ({} bytes{}) over the L2 \
+                     transactions in them",
+                    report.l1_calldata_bytes,
+                    if uses_blobs {
+                        format!(", plus {} bytes of blob payload", report.l1_blob_bytes)
+                    } else {
+                        String::new()
+                    }
+                ),
+                "L2 transactions: the users' deposits and the workload's transactions (padding slots excluded)".into(),
+                format!(
+                    "worst case: measured by the exodus run (its own timeline, the L1 at most {} s from inclusion \
+                     to finality)",
+                    max_l1_finality_seconds(chain)
+                ),
             ],
             details: vec![
                 Detail::new("batch size (slots)", batch_size.to_string()),
@@ -142,6 +189,10 @@ impl ZkDesign {
                 Detail::new("deposits / withdrawals", format!("{} / {}", report.deposits, report.withdrawals)),
                 Detail::new("deposit tx gas (mean)", format!("{:.0}", report.deposit_gas)),
                 Detail::new("withdraw tx gas (mean)", format!("{:.0}", report.withdraw_gas)),
+                Detail::new("commit calldata (bytes)", report.l1_calldata_bytes.to_string()),
+                Detail::new("commit blob payload (bytes)", report.l1_blob_bytes.to_string()),
+                Detail::new("exodus after (s)", exodus.seconds_to_exodus.to_string()),
+                Detail::new("exodus: everyone out, final (s)", exodus.seconds_until_everyone_out_final.to_string()),
             ],
         })
     }
@@ -168,10 +219,22 @@ impl Design for ZkDesign {
             ));
         }
         let scenario = self.scenario(workload);
-        let prover = self.keys.clone().map(Prover::new);
-        let report = run_zk(&scenario, prover, rng, progress)?;
-        let metrics = self.metrics(&report, chain)?;
-        self.last = Some(report);
+        // One setup for both runs (what run_zk would make itself without keys).
+        let (keys, setup_seconds) = match &self.keys {
+            Some(keys) => (keys.clone(), 0.0),
+            None => {
+                let keys = setup(scenario.shape()?, SetupKind::InsecureSeeded(scenario.seed), rng, progress)?;
+                let seconds = keys.meta.setup_seconds;
+                (keys, seconds)
+            }
+        };
+        progress.stage(&format!("{}: deposits, transactions, proved batches", self.name()));
+        let mut report = run_zk(&scenario, Some(Prover::new(keys.clone())), rng, progress)?;
+        report.setup_seconds = setup_seconds;
+        progress.stage(&format!("{}: exodus (the operator censors)", self.name()));
+        let exodus = run_exodus(&scenario, Some(Prover::new(keys)), rng, progress)?;
+        let metrics = self.metrics(&report, &exodus, workload, chain)?;
+        self.last = Some((report, exodus));
         Ok(metrics)
     }
 }

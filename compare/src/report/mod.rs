@@ -1,9 +1,13 @@
 //! Writers for comparisons and studies: aligned terminal tables, JSON, CSV and one self-contained HTML page
 //! with inline SVG charts ([`write_html`]).
 //!
+//! - [`charts`]: the page's SVG charts, drawn with plotters (times per design, gas, constraints, prove time).
+//! - [`page`]: the HTML page itself: tables, embedded charts, parameters ([`render_html`], [`write_html`]).
+//!
 //! Nothing here measures: every figure comes from a [`Comparison`], [`ProofCostRow`]s or [`GasRow`]s.
 
-mod html;
+pub mod charts;
+pub mod page;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,12 +19,15 @@ use crate::metrics::Spread;
 use crate::runner::Comparison;
 use crate::study::ProofCostRow;
 
-pub use html::{labels, render_html, write_html};
+pub use charts::labels;
+pub use page::{render_html, write_html};
 
-/// Seconds as a person reads them: `45 s`, `12.8 min`, `3.5 h`, `14.0 days`.
+/// Seconds as a person reads them: `0.25 s`, `45 s`, `12.8 min`, `3.5 h`, `14.0 days`.
 pub fn human_seconds(seconds: f64) -> String {
     let s = seconds.abs();
-    if s < 60.0 {
+    if s > 0.0 && s < 1.0 {
+        format!("{seconds:.2} s")
+    } else if s < 60.0 {
         format!("{seconds:.0} s")
     } else if s < 3_600.0 {
         format!("{:.1} min", seconds / 60.0)
@@ -105,8 +112,8 @@ pub fn table(c: &Comparison) -> String {
         metric("L2 transactions", &|d| d.txs.to_string()),
         metric("L1 gas per tx", &|d| format!("{:.0}", d.l1_gas_per_tx)),
         metric("blob gas per tx", &|d| format!("{:.0}", d.blob_gas_per_tx)),
-        metric("L1 bytes per tx", &|d| format!("{:.1}", d.l1_bytes_per_tx)),
-        metric("soft confirmation (median / max)", &|d| spread(&d.soft_confirmation_seconds)),
+        metric(labels::L1_BYTES, &|d| format!("{:.1}", d.l1_bytes_per_tx)),
+        metric(labels::SOFT_CONFIRMATION, &|d| spread(&d.soft_confirmation_seconds)),
         metric("L1 inclusion (median / max)", &|d| spread(&d.inclusion_seconds)),
         metric("finality (median / max)", &|d| spread(&d.finality_seconds)),
         metric("withdrawal (median / max)", &|d| spread(&d.withdrawal_latency_seconds)),
@@ -116,13 +123,18 @@ pub fn table(c: &Comparison) -> String {
         metric("worst case under attack", &|d| d.worst_case_seconds.map(human_seconds).unwrap_or_else(|| "-".into())),
     ];
     let mut out = format!(
-        "workload: {} accounts, {} L2 transactions, {:.0}% withdrawals, one every {} s, seed {}\n\n",
+        "workload: {} accounts, {} L2 transactions, {:.0}% withdrawals, one every {} s, seed {}; network delay {} s\n",
         c.workload.accounts,
         c.workload.txs,
         c.workload.withdrawal_share * 100.0,
         c.workload.seconds_between_txs,
-        c.workload.seed
+        c.workload.seed,
+        c.workload.network_delay_seconds
     );
+    if let Some(note) = &c.l2_tx_note {
+        let _ = writeln!(out, "note: {note}");
+    }
+    out.push('\n');
     out.push_str(&render(&headers, &rows));
     for d in &c.designs {
         let _ = write!(out, "\n{}\n  trust: {}\n  users must: {}\n", d.name, d.trust, d.user_duties);
@@ -243,6 +255,7 @@ pub fn comparison_csv(c: &Comparison) -> String {
         "l1_gas_per_tx",
         "blob_gas_per_tx",
         "l1_bytes_per_tx",
+        "blob_bytes_per_tx",
         "uses_blobs",
         "soft_confirmation_median_s",
         "soft_confirmation_max_s",
@@ -268,6 +281,7 @@ pub fn comparison_csv(c: &Comparison) -> String {
                 num(d.l1_gas_per_tx),
                 num(d.blob_gas_per_tx),
                 num(d.l1_bytes_per_tx),
+                num(d.blob_bytes_per_tx),
                 d.uses_blobs.to_string(),
                 num(d.soft_confirmation_seconds.median),
                 num(d.soft_confirmation_seconds.max),
