@@ -1,16 +1,18 @@
 //! `rollup bench ...`: measurements of the prover, and the L1 gas of commits.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use ledger::stats::median;
 use ledger::workload::Mix;
-use ledger::{Amount, Arity, BatchRecord, ChainId, TreeShape};
+use ledger::{Amount, Arity, BatchRecord, ChainId};
 use prover::{Progress as _, Prover, SetupKind};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
 use zk_rollup::contract::DataMode;
 
+use crate::exit::unusable_msg;
+use crate::limits;
 use crate::output;
 use crate::progress::Spinner;
 use crate::zk::{self, ShapeArgs};
@@ -53,10 +55,17 @@ pub enum GasDataArg {
 pub struct BenchGasArgs {
     /// Account-tree depth in bits (4-ary tree): sets the width of an index in the
     /// public data. An even number, 2 to 32.
-    #[arg(long, value_name = "D", default_value_t = 32)]
+    #[arg(long, value_name = "D", default_value_t = 32, value_parser = limits::depth())]
     depth: u32,
-    /// Batch sizes to price, comma-separated (big batches are priced without proving).
-    #[arg(long, value_name = "B,B,...", value_delimiter = ',', default_value = GAS_BATCH_SIZES)]
+    /// Batch sizes to price, comma-separated, each 1 to 4096 (big batches are priced
+    /// without proving).
+    #[arg(
+        long,
+        value_name = "B,B,...",
+        value_delimiter = ',',
+        default_value = GAS_BATCH_SIZES,
+        value_parser = limits::batch_size()
+    )]
     batch_sizes: Vec<usize>,
     /// Where the public data goes.
     #[arg(long, value_name = "MODE", value_enum, default_value_t = GasDataArg::Both)]
@@ -77,8 +86,8 @@ pub struct BenchProveArgs {
     /// Seed of the (insecure, in-memory) setup, the genesis and the workload.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
-    /// Proofs per path; the medians are reported.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Proofs per path, 1 to 1000; the medians are reported.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = limits::runs())]
     runs: usize,
     /// Print the result as one line of JSON.
     #[arg(long)]
@@ -110,22 +119,25 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
 }
 
 fn gas(args: BenchGasArgs) -> Result<()> {
-    let tree = TreeShape::new(args.depth, Arity::Quaternary)?;
+    let tree = limits::tree(args.depth, Arity::Quaternary)?;
     if args.batch_sizes.is_empty() {
-        bail!("--batch-sizes names no batch size");
+        return Err(unusable_msg("--batch-sizes names no batch size"));
     }
-    if let Some(bad) = args.batch_sizes.iter().find(|&&b| b == 0 || b > zk::MAX_BATCH_SIZE) {
-        bail!("every batch size must be between 1 and {}, got {bad}", zk::MAX_BATCH_SIZE);
+    if let Some(bad) = args.batch_sizes.iter().find(|&&b| !(1..=limits::MAX_BATCH_SIZE).contains(&b)) {
+        return Err(unusable_msg(format_args!(
+            "invalid value {bad} in --batch-sizes: each must be between 1 and {}",
+            limits::MAX_BATCH_SIZE
+        )));
     }
     // gas_table funds one account per slot of the largest batch, 2 to 1,024.
     let largest = args.batch_sizes.iter().copied().max().unwrap_or(1);
     let accounts = largest.clamp(2, 1024) as u64;
     if accounts > tree.capacity() {
-        bail!(
+        return Err(unusable_msg(format_args!(
             "a batch of {largest} needs {accounts} accounts, more than a depth-{} tree holds ({}): raise --depth",
             args.depth,
             tree.capacity()
-        );
+        )));
     }
     let modes: &[DataMode] = match args.data {
         GasDataArg::Calldata => &[DataMode::Calldata],
@@ -183,9 +195,6 @@ pub fn seeded_batch(shape: circuits::BatchShape, seed: u64) -> Result<BatchRecor
 }
 
 fn prove(args: BenchProveArgs) -> Result<()> {
-    if args.runs == 0 || args.runs > 1000 {
-        bail!("--runs must be between 1 and 1000, got {}", args.runs);
-    }
     let shape = args.shape.shape(ChainId::DEFAULT)?;
     let record = seeded_batch(shape, args.seed)?;
     let mut progress = Spinner::new();

@@ -9,28 +9,32 @@ use compare::designs::{OptimisticDesign, ZkDesign};
 use compare::metrics::Workload;
 use compare::runner::{compare, Comparison, Design};
 use compare::study::{proof_costs, StudyConfig};
+use ledger::Arity;
 use zk_rollup::contract::DataMode;
 
+use crate::limits;
 use crate::output;
 use crate::progress::Spinner;
 
 /// Arguments of `rollup compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// L2 transactions (transfers and withdrawals) after the deposits.
-    #[arg(long, default_value_t = 8)]
+    /// L2 transactions (transfers and withdrawals) after the deposits, 1 to 100000
+    /// (the zk designs prove every batch).
+    #[arg(long, default_value_t = 8, value_parser = limits::proved_txs())]
     pub txs: usize,
-    /// Users, each with an L1 address and an L2 account.
-    #[arg(long, default_value_t = 4)]
+    /// Users, each with an L1 address and an L2 account: 2 to 1000000, and with the
+    /// optimistic proposer's own account no more than the tree holds.
+    #[arg(long, default_value_t = 4, value_parser = limits::accounts_optimistic())]
     pub accounts: u32,
-    /// Slots per batch (zk) and transactions per assertion (optimistic).
-    #[arg(long, default_value_t = 4)]
+    /// Slots per batch (zk) and transactions per assertion (optimistic), 1 to 4096.
+    #[arg(long, default_value_t = 4, value_parser = limits::batch_size())]
     pub batch_size: usize,
-    /// Account-tree depth in bits.
-    #[arg(long, default_value_t = 8)]
+    /// Account-tree depth in bits (4-ary trees): an even number, 2 to 32.
+    #[arg(long, default_value_t = 8, value_parser = limits::depth())]
     pub depth: u32,
-    /// Share of withdrawals among the L2 transactions.
-    #[arg(long, default_value_t = 0.25)]
+    /// Share of withdrawals among the L2 transactions, 0 to 1.
+    #[arg(long, default_value_t = 0.25, value_parser = limits::share)]
     pub withdrawal_share: f64,
     /// Seed of keys, transactions and every design's randomness.
     #[arg(long, default_value_t = 1)]
@@ -60,14 +64,15 @@ pub enum StudyCommand {
 /// Arguments of `rollup study proof-costs`.
 #[derive(Debug, Args)]
 pub struct StudyArgs {
-    /// Batch sizes, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+    /// Batch sizes, comma-separated, each 1 to 4096.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8", value_parser = limits::batch_size())]
     pub batch_sizes: Vec<usize>,
-    /// Tree depths in bits, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "8,16,32")]
+    /// Tree depths in bits (4-ary trees), comma-separated, each an even number 2 to 32.
+    #[arg(long, value_delimiter = ',', default_value = "8,16,32", value_parser = limits::depth())]
     pub depths: Vec<u32>,
-    /// Shapes with more constraints than this are estimated, not proved.
-    #[arg(long, default_value_t = 400_000)]
+    /// Shapes with more constraints than this are estimated, not proved: 0 to
+    /// 268435456 (2^28, the largest circuit BN254's evaluation domain holds).
+    #[arg(long, default_value_t = 400_000, value_parser = limits::max_prove_constraints())]
     pub max_prove_constraints: usize,
     /// Seed of the (insecure, development) setups and the batches.
     #[arg(long, default_value_t = 1)]
@@ -91,6 +96,9 @@ pub fn designs(batch_size: usize, depth: u32) -> Vec<Box<dyn Design>> {
 
 /// Runs every design on one workload.
 pub fn run_comparison(args: &CompareArgs) -> Result<Comparison> {
+    // The designs run on 4-ary trees; the optimistic proposer has an account of its own.
+    let tree = limits::tree(args.depth, Arity::Quaternary)?;
+    limits::accounts_fit(args.accounts, 1, &tree, args.depth)?;
     let workload = Workload {
         accounts: args.accounts,
         txs: args.txs,
@@ -135,6 +143,7 @@ fn write_report(
 /// `rollup study ...`.
 pub fn study(cmd: StudyCommand) -> Result<()> {
     let StudyCommand::ProofCosts(args) = cmd;
+    limits::quaternary_depths(&args.depths)?;
     let cfg = StudyConfig {
         batch_sizes: args.batch_sizes,
         depths: args.depths,

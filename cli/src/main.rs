@@ -1,18 +1,22 @@
 //! `rollup`: the command-line tool of the zk-rollup lab.
 //!
 //! Every command lives in its own module; this file only parses the command line
-//! and turns errors into one `error: ...` line on stderr and a non-zero exit code.
+//! and turns errors into one `error: ...` line on stderr and a non-zero exit code:
+//! 1 when the work failed, 2 when the command line or an input cannot be used (see
+//! [`exit`]).
 #![forbid(unsafe_code)]
 
 mod apply;
 mod bench;
 mod compare;
 mod demo;
+mod exit;
 mod files;
 mod genesis;
 mod hash;
 mod info;
 mod keys;
+mod limits;
 mod output;
 mod progress;
 mod prove;
@@ -66,7 +70,9 @@ enum Command {
     /// Apply a transactions file as one batch and prove it (writes proof.json,
     /// public.json, proof.bin, batch.json and the new state.json).
     Prove(prove::ProveArgs),
-    /// Verify a batch proof: prints OK, or one `error:` line and exits 1.
+    /// Verify a batch proof: OK and exit 0; exit 1 when the proof is rejected; exit 2
+    /// when an input cannot be used.
+    #[command(long_about = verify::LONG_ABOUT)]
     Verify(verify::VerifyArgs),
     /// What a circuit shape costs: constraints, public inputs, where they go.
     Info(info::InfoArgs),
@@ -144,7 +150,7 @@ fn main() -> ExitCode {
             // `{:#}` prints the whole context chain on one line.
             let text = format!("{err:#}").replace('\n', " ");
             report(&format!("error: {text}"));
-            ExitCode::FAILURE
+            ExitCode::from(exit::code(&err))
         }
     }
 }

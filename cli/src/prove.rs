@@ -27,9 +27,14 @@ pub struct ProveArgs {
     #[arg(long, value_name = "FILE")]
     txs: PathBuf,
     /// Directory to write proof.json, public.json, proof.bin, batch.json and the new
-    /// state.json to (created if missing). Nothing is written when anything fails.
+    /// state.json to, all or nothing: written beside it and renamed into place, so a
+    /// failure leaves no new file beside an old state. It must not exist (or be empty),
+    /// nor be or hold an input (--keys, --state, --txs), unless --force is given.
     #[arg(long, value_name = "OUTDIR")]
     out: PathBuf,
+    /// Replace an existing --out directory and everything in it, inputs included.
+    #[arg(long)]
+    force: bool,
     /// Print the summary as one line of JSON.
     #[arg(long)]
     json: bool,
@@ -51,6 +56,10 @@ struct Summary {
 
 /// Runs `rollup prove`.
 pub fn run(args: ProveArgs) -> Result<()> {
+    // Refused before any work, and checked again when writing.
+    let inputs = [("--keys", args.keys.as_path()), ("--state", args.state.as_path()), ("--txs", args.txs.as_path())];
+    files::refuse_overwriting_inputs("--out", &args.out, &inputs, args.force)?;
+    files::check_dir_target(&args.out, args.force, "--out")?;
     let mut state = files::read_state(&args.state)?;
     let file = TxFile::read(&args.txs, state.chain())?;
     let txs = &file.transactions;
@@ -87,7 +96,8 @@ pub fn run(args: ProveArgs) -> Result<()> {
         .map_err(zk::prover_error("cannot prove the batch"))?;
     drop(progress);
 
-    write_outputs(&args.out, &proof, &record, txs, &state)?;
+    files::write_dir_atomically(&args.out, args.force, "--out", |dir| write_outputs(dir, &proof, &record, txs, &state))
+        .with_context(|| format!("cannot write the outputs to {}", args.out.display()))?;
     let t = proof.timings;
     let summary = Summary {
         transactions: txs.len(),
@@ -131,7 +141,6 @@ fn write_outputs(
     txs: &[ledger::Transaction],
     state: &ledger::State,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);
         files::write_bytes(&path, bytes, false).with_context(|| format!("cannot write {}", path.display()))

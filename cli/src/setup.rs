@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Args;
 use ledger::ChainId;
 use prover::keys::files as key_files;
@@ -11,6 +11,7 @@ use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
 
+use crate::files;
 use crate::output;
 use crate::progress::Spinner;
 use crate::zk::{self, ShapeArgs};
@@ -28,9 +29,14 @@ pub struct SetupArgs {
     /// setup draws fresh randomness from the operating system.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Key directory to write (created if missing; its key files are replaced).
+    /// Key directory to write, all or nothing: written beside it and renamed into place.
+    /// It must not exist (or be empty) unless --force is given.
     #[arg(long, value_name = "KEYDIR")]
     out: PathBuf,
+    /// Replace an existing --out directory and everything in it (the old keys stay
+    /// complete until the new ones are in place).
+    #[arg(long)]
+    force: bool,
     /// Print the summary as one line of JSON.
     #[arg(long)]
     json: bool,
@@ -60,6 +66,8 @@ struct FileEntry {
 /// Runs `rollup setup`.
 pub fn run(args: SetupArgs) -> Result<()> {
     let shape = args.shape.shape(ChainId::new(args.chain_id))?;
+    // Refused before the (long) setup, and checked again when writing.
+    files::check_dir_target(&args.out, args.force, "--out")?;
     let mut progress = Spinner::new();
     let kind = match args.seed {
         Some(seed) => {
@@ -75,7 +83,10 @@ pub fn run(args: SetupArgs) -> Result<()> {
     };
     let keys = prover::setup(shape, kind, &mut rng, &mut progress).map_err(zk::prover_error("setup failed"))?;
     drop(progress);
-    keys.write(&args.out).map_err(zk::prover_error(format!("cannot write key directory {}", args.out.display())))?;
+    files::write_dir_atomically(&args.out, args.force, "--out", |dir| {
+        keys.write(dir).map_err(zk::prover_error("cannot write the keys"))
+    })
+    .with_context(|| format!("cannot write key directory {}", args.out.display()))?;
 
     let mut files = Vec::new();
     for name in [key_files::META, key_files::PK, key_files::MATRICES, key_files::VK_JSON, key_files::VK_BIN] {

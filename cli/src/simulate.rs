@@ -19,12 +19,11 @@ use serde::Serialize;
 use zk_rollup::contract::DataMode;
 use zk_rollup::simulation::{ExodusReport, Spread, ZkReport, ZkScenario};
 
+use crate::exit::unusable_msg;
+use crate::limits;
 use crate::output;
 use crate::progress::Spinner;
 use crate::zk;
-
-/// The most L2 transactions a scenario accepts (every batch of them is proved).
-const MAX_TXS: usize = 100_000;
 
 /// Simulations on the simulated L1.
 #[derive(Debug, Subcommand)]
@@ -74,19 +73,21 @@ pub enum ScenarioKind {
 /// The scenario options `rollup simulate zk` and `rollup demo` share.
 #[derive(Debug, Args)]
 pub struct ScenarioArgs {
-    /// Users: each deposits 1 ETH on L1 into an L2 account of its own.
-    #[arg(long, value_name = "K", default_value_t = 4)]
+    /// Users, 1 to 1000000 and no more than the tree holds: each deposits 1 ETH on L1
+    /// into an L2 account of its own.
+    #[arg(long, value_name = "K", default_value_t = 4, value_parser = limits::accounts())]
     pub accounts: u32,
-    /// L2 transactions (transfers and withdrawals) after the deposits, one a second.
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    /// L2 transactions (transfers and withdrawals) after the deposits, one a second,
+    /// 1 to 100000 (every batch is proved).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = limits::proved_txs())]
     pub txs: usize,
-    /// Slots per batch (a batch is proved when the mempool fills it; the last one is
-    /// padded with no-ops).
-    #[arg(long, value_name = "B", default_value_t = 4)]
+    /// Slots per batch, 1 to 4096 (a batch is proved when the mempool fills it; the
+    /// last one is padded with no-ops).
+    #[arg(long, value_name = "B", default_value_t = 4, value_parser = limits::batch_size())]
     pub batch_size: usize,
     /// Account-tree depth in bits of the account index (capacity 2^D), 1 to 32; a
     /// multiple of 2 for a 4-ary tree.
-    #[arg(long, value_name = "D", default_value_t = 8)]
+    #[arg(long, value_name = "D", default_value_t = 8, value_parser = limits::depth())]
     pub depth: u32,
     /// Where batches put their public data on L1.
     #[arg(long, value_name = "MODE", value_enum, default_value_t = DataArg::Calldata)]
@@ -102,19 +103,16 @@ impl ScenarioArgs {
     /// The checked scenario for a tree of `arity` children and a withdrawal share.
     pub fn scenario(&self, arity: u8, withdrawal_share: f64) -> Result<ZkScenario> {
         let shape = zk::batch_shape(self.depth, arity, self.batch_size, ChainId::DEFAULT)?;
-        if self.accounts == 0 || u64::from(self.accounts) > shape.tree.capacity() {
-            bail!(
-                "--accounts must be between 1 and {} (the capacity of a depth-{} tree), got {}",
-                shape.tree.capacity(),
-                self.depth,
-                self.accounts
-            );
+        limits::accounts_fit(self.accounts, 0, &shape.tree, self.depth)?;
+        // The parsers bound these; checked again for callers that build the arguments.
+        if !(1..=limits::MAX_ACCOUNTS).contains(&self.accounts) {
+            return Err(unusable_msg(format_args!("invalid value {} for --accounts", self.accounts)));
         }
-        if self.txs > MAX_TXS {
-            bail!("--txs must be at most {MAX_TXS}, got {}", self.txs);
+        if !(1..=limits::MAX_PROVED_TXS).contains(&self.txs) {
+            return Err(unusable_msg(format_args!("invalid value {} for --txs", self.txs)));
         }
         if !(0.0..=1.0).contains(&withdrawal_share) {
-            bail!("--withdrawal-share must be between 0 and 1, got {withdrawal_share}");
+            return Err(unusable_msg(format_args!("invalid value {withdrawal_share} for --withdrawal-share")));
         }
         Ok(ZkScenario {
             accounts: self.accounts,
@@ -139,7 +137,7 @@ pub struct SimulateZkArgs {
     #[arg(long, value_name = "2|4", default_value_t = 4, value_parser = crate::genesis::parse_arity_number)]
     arity: u8,
     /// Share of withdrawals among the L2 transactions, 0 to 1.
-    #[arg(long, value_name = "F", default_value_t = 0.25)]
+    #[arg(long, value_name = "F", default_value_t = 0.25, value_parser = limits::share)]
     withdrawal_share: f64,
     /// Key directory written by `rollup setup` (its shape must match --depth,
     /// --batch-size and --arity). Without it the simulation makes a seeded, INSECURE

@@ -4,11 +4,13 @@
 
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
-use ledger::{Arity, TreeShape};
+use ledger::Arity;
 use optimistic::{ChallengerBehaviour, Forgery, Lie, LiePlan, ProposerBehaviour, Report, Scenario};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 
+use crate::exit::unusable_msg;
+use crate::limits;
 use crate::output;
 
 /// The kind of lie a dishonest proposer tells.
@@ -53,19 +55,21 @@ pub enum ChallengerArg {
 /// Arguments of `rollup simulate optimistic`.
 #[derive(Debug, Args)]
 pub struct SimulateOptimisticArgs {
-    /// L2 transactions after the deposits.
-    #[arg(long, default_value_t = 16)]
+    /// L2 transactions after the deposits, 1 to 1000000.
+    #[arg(long, default_value_t = 16, value_parser = limits::txs())]
     pub txs: usize,
-    /// Transactions per assertion.
-    #[arg(long, default_value_t = 8)]
+    /// Transactions per assertion, 1 to 4096.
+    #[arg(long, default_value_t = 8, value_parser = limits::batch_size())]
     pub batch_size: usize,
-    /// Users.
-    #[arg(long, default_value_t = 4)]
+    /// Users, 2 to 1000000, and with the proposer's own account no more than the tree holds.
+    #[arg(long, default_value_t = 4, value_parser = limits::accounts_optimistic())]
     pub accounts: u32,
-    /// Account-tree depth in bits (4-ary tree).
-    #[arg(long, default_value_t = 8)]
+    /// Account-tree depth in bits (4-ary tree): an even number, 2 to 32.
+    #[arg(long, default_value_t = 8, value_parser = limits::depth())]
     pub depth: u32,
-    /// The proposer lies at this transaction (0-based, counted over all assertions, deposits included).
+    /// The proposer lies at this transaction (0-based, counted over all assertions,
+    /// deposits included): 0 to accounts + txs (the accounts' deposits, the proposer's
+    /// own deposit, then the L2 transactions); one past the workload is refused.
     #[arg(long)]
     pub lie_at: Option<usize>,
     /// How it lies.
@@ -74,11 +78,11 @@ pub struct SimulateOptimisticArgs {
     /// Who challenges.
     #[arg(long, value_enum, default_value_t = ChallengerArg::Honest)]
     pub challenger: ChallengerArg,
-    /// Parts per dissection move (2: binary bisection).
-    #[arg(long, default_value_t = 2)]
+    /// Parts per dissection move, 2 to 256 (2: binary bisection).
+    #[arg(long, default_value_t = 2, value_parser = limits::dissection())]
     pub dissection: u32,
-    /// Share of withdrawals among the L2 transactions.
-    #[arg(long, default_value_t = 0.25)]
+    /// Share of withdrawals among the L2 transactions, 0 to 1.
+    #[arg(long, default_value_t = 0.25, value_parser = limits::share)]
     pub withdrawal_share: f64,
     /// Seed of keys and transactions.
     #[arg(long, default_value_t = 1)]
@@ -90,13 +94,22 @@ pub struct SimulateOptimisticArgs {
 
 /// `rollup simulate optimistic`.
 pub fn run(args: SimulateOptimisticArgs) -> Result<()> {
-    if !(0.0..=1.0).contains(&args.withdrawal_share) {
-        bail!("--withdrawal-share must be between 0 and 1");
+    // Every flag is checked before the run starts; the parsers bound each on its own.
+    if !(1..=limits::MAX_BATCH_SIZE).contains(&args.batch_size) || args.dissection < 2 {
+        return Err(unusable_msg("--batch-size must be 1 to 4096 and --dissection at least 2"));
     }
-    if args.batch_size == 0 || args.dissection < 2 {
-        bail!("--batch-size must be at least 1 and --dissection at least 2");
+    let tree = limits::tree(args.depth, Arity::Quaternary)?;
+    // The users and the proposer's own account.
+    limits::accounts_fit(args.accounts, 1, &tree, args.depth)?;
+    if let Some(k) = args.lie_at {
+        // The stream: a deposit per user, the proposer's deposit, then the L2 transactions.
+        let total = usize::try_from(args.accounts)
+            .ok()
+            .and_then(|users| users.checked_add(1))
+            .and_then(|deposits| deposits.checked_add(args.txs))
+            .ok_or_else(|| unusable_msg("--accounts plus --txs overflows"))?;
+        limits::lie_at(k, total)?;
     }
-    let tree = TreeShape::new(args.depth, Arity::Quaternary)?;
     let proposer = match args.lie_at {
         None => ProposerBehaviour::Honest,
         Some(k) => ProposerBehaviour::Lying(LiePlan {

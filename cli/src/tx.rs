@@ -61,6 +61,9 @@ pub struct Common {
     /// of its transactions already in the --append file.
     #[arg(long, value_name = "N")]
     nonce: Option<u32>,
+    /// Write --out or --append even when it is the --state or --keys file.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Where the sender's secret key comes from.
@@ -79,10 +82,12 @@ pub struct KeySource {
 #[derive(Debug, Args)]
 #[group(multiple = false)]
 pub struct Destination {
-    /// Append to this transactions file (created if missing).
+    /// Append to this transactions file (created if missing; rewritten all or nothing).
+    /// The --state or --keys file is refused unless --force is given.
     #[arg(long, value_name = "FILE")]
     append: Option<PathBuf>,
-    /// Write a new transactions file holding only this transaction (replacing any file there).
+    /// Write a new transactions file holding only this transaction (replacing any file
+    /// there, all or nothing). The --state or --keys file is refused unless --force is given.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
@@ -116,6 +121,15 @@ fn sign_and_store(
     dest: &Destination,
     build: impl FnOnce(AccountIndex, Nonce, ledger::ChainId, &SecretKey) -> Result<Transaction>,
 ) -> Result<()> {
+    let mut inputs = vec![("--state", common.state.as_path())];
+    if let Some(keys) = &common.key.keys {
+        inputs.push(("--keys", keys.as_path()));
+    }
+    for (flag, path) in [("--out", &dest.out), ("--append", &dest.append)] {
+        if let Some(path) = path {
+            files::refuse_overwriting_inputs(flag, path, &inputs, common.force)?;
+        }
+    }
     let state = files::read_state(&common.state)?;
     let from = AccountIndex::new(common.from);
     let key = sender_key(common, &state, from)?;

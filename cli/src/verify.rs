@@ -7,13 +7,27 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use clap::Args;
 use verifier::binary::{PROOF_MAGIC, VK_MAGIC};
 use verifier::{BnProof, BnVerifyingKey, VerifyError};
 
+use crate::exit::unusable;
 use crate::output;
 use crate::zk::BatchPublic;
+
+/// Long help of `rollup verify`, with its exit codes.
+pub const LONG_ABOUT: &str = "Verify a batch proof, the way an L1 contract would.\n\n\
+Keys and proofs are read in snarkjs' JSON or in the verifier's binary form. The public input \
+comes from --public (public.json) or is recomputed from --batch (batch.json). A verifying key \
+with a point at infinity, or a proof with one, is refused: such a key accepts forged proofs. A \
+verifying key in a key directory whose meta.json lists it must have the SHA-256 listed there.\n\n\
+Exit codes:\n  \
+0  accepted: prints OK\n  \
+1  rejected: the inputs are usable but the proof does not verify for them\n  \
+2  unusable input: a missing or unreadable file, malformed JSON or bytes, a bad or degenerate \
+verifying key, a proof point off the curve or at infinity, the wrong number of public inputs, \
+or a usage error";
 
 /// Arguments of `rollup verify`.
 #[derive(Debug, Args)]
@@ -53,10 +67,15 @@ fn is_binary(path: &Path, bytes: &[u8], magic: &[u8; 4]) -> bool {
     bytes.starts_with(magic) || path.extension().is_some_and(|e| e == "bin")
 }
 
-/// Reads a verifying key, JSON or binary.
+/// Reads a verifying key, JSON or binary: validated (no point at infinity, every point
+/// on the curve and in its subgroup) and, inside a key directory that lists it, checked
+/// against the SHA-256 in its meta.json.
 pub fn read_vk(path: &Path) -> Result<BnVerifyingKey> {
     let what = "verifying key";
     let bytes = read(path, what)?;
+    prover::keys::check_listed_file(path, &bytes)
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| format!("invalid {what} {}", path.display()))?;
     let parsed = if is_binary(path, &bytes, &VK_MAGIC) {
         verifier::binary::vk_from_bytes(&bytes)
     } else {
@@ -77,17 +96,34 @@ pub fn read_proof(path: &Path) -> Result<BnProof> {
     parsed.with_context(|| format!("invalid {what} {}", path.display()))
 }
 
-/// Runs `rollup verify`: `OK` and exit 0, or one `error:` line and exit 1.
+/// Runs `rollup verify`: `OK` and exit 0; a rejected proof exits 1; anything that makes
+/// the inputs unusable exits 2 (see [`LONG_ABOUT`]).
 pub fn run(args: VerifyArgs) -> Result<()> {
+    let (result, source) = check(&args).map_err(unusable)?;
+    match result {
+        Ok(()) => output::line("OK"),
+        Err(VerifyError::Rejected) => Err(anyhow!(
+            "proof rejected: the Groth16 pairing check failed for the public input of {} under {}",
+            source.display(),
+            args.vk.display()
+        )),
+        // A wrong input count, a degenerate key or proof: the inputs cannot be used.
+        Err(other) => Err(unusable(anyhow::Error::new(other).context("proof not accepted"))),
+    }
+}
+
+/// Reads the inputs (any failure: unusable) and verifies; returns the verdict and where
+/// the public input came from.
+fn check(args: &VerifyArgs) -> Result<(verifier::Result<()>, &Path)> {
     let vk = read_vk(&args.vk)?;
     let proof = read_proof(&args.proof)?;
-    let (result, source) = match (&args.input.public, &args.input.batch) {
+    match (&args.input.public, &args.input.batch) {
         (Some(path), _) => {
             let what = "public inputs";
             let bytes = read(path, what)?;
             let inputs = verifier::snarkjs::public_from_json(text(&bytes, path, what)?)
                 .with_context(|| format!("invalid {what} {}", path.display()))?;
-            (verifier::verify(&vk, &inputs, &proof), path)
+            Ok((verifier::verify(&vk, &inputs, &proof), path.as_path()))
         }
         (None, Some(path)) => {
             let what = "batch file";
@@ -104,17 +140,8 @@ pub fn run(args: VerifyArgs) -> Result<()> {
                 &b.public_data,
                 &proof,
             );
-            (result, path)
+            Ok((result, path.as_path()))
         }
-        (None, None) => bail!("give --public or --batch"),
-    };
-    match result {
-        Ok(()) => output::line("OK"),
-        Err(VerifyError::Rejected) => bail!(
-            "proof rejected: the Groth16 pairing check failed for the public input of {} under {}",
-            source.display(),
-            args.vk.display()
-        ),
-        Err(other) => Err(anyhow::Error::new(other).context("proof not accepted")),
+        (None, None) => Err(anyhow!("give --public or --batch")),
     }
 }

@@ -2,18 +2,17 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use ledger::workload::Mix;
 use ledger::Transaction;
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 
+use crate::exit::unusable_msg;
 use crate::files::{self, Keys, TxFile};
+use crate::limits;
 use crate::output;
-
-/// The most transactions `rollup workload` makes in one go.
-pub const MAX_COUNT: usize = 1_000_000;
 
 /// Arguments of `rollup workload`.
 #[derive(Debug, Args)]
@@ -24,8 +23,8 @@ pub struct WorkloadArgs {
     /// Keys file of the state's accounts (as written by `rollup genesis`: accounts 0 to n-1).
     #[arg(long, value_name = "FILE")]
     keys: PathBuf,
-    /// Number of transactions, at most 1000000. Each is valid after the ones before it.
-    #[arg(long, value_name = "N")]
+    /// Number of transactions, 1 to 1000000. Each is valid after the ones before it.
+    #[arg(long, value_name = "N", value_parser = limits::txs())]
     count: usize,
     /// Seed of the generator: the same state, keys and seed give the same transactions.
     #[arg(long, value_name = "S", default_value_t = 0)]
@@ -33,19 +32,25 @@ pub struct WorkloadArgs {
     /// Fraction of withdrawals, 0 to 1 (the rest are transfers).
     #[arg(long, value_name = "F", default_value_t = 0.1)]
     withdrawal_share: f64,
-    /// Transactions file to write (replacing any file there).
+    /// Transactions file to write (replacing any file there, all or nothing). The
+    /// --state or --keys file is refused unless --force is given.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Write --out even when it is an input file.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs `rollup workload`.
 pub fn run(args: WorkloadArgs) -> Result<()> {
     if !(0.0..=1.0).contains(&args.withdrawal_share) {
-        bail!("--withdrawal-share must be between 0 and 1, got {}", args.withdrawal_share);
+        return Err(unusable_msg(format_args!(
+            "invalid value {} for --withdrawal-share: must be between 0 and 1",
+            args.withdrawal_share
+        )));
     }
-    if args.count > MAX_COUNT {
-        bail!("at most {MAX_COUNT} transactions, got {}", args.count);
-    }
+    let inputs = [("--state", args.state.as_path()), ("--keys", args.keys.as_path())];
+    files::refuse_overwriting_inputs("--out", &args.out, &inputs, args.force)?;
     let state = files::read_state(&args.state)?;
     let keys = Keys::read(&args.keys)?;
     keys.check_against(&state)?;

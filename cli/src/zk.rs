@@ -9,15 +9,14 @@ use clap::Args;
 use ledger::field::{fr_to_decimal, parse_fr};
 use ledger::state::BatchRecord;
 use ledger::tx::PUBDATA_SLOT_BYTES;
-use ledger::{Arity, ChainId, Fr, Transaction, TreeShape};
+use ledger::{Arity, ChainId, Fr, Transaction};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::exit::unusable_msg;
 use crate::genesis::parse_arity_number;
-
-/// The largest batch size accepted on the command line (setup grows linearly with it).
-pub const MAX_BATCH_SIZE: usize = 1 << 16;
+use crate::limits;
 
 /// The loud warning printed on stderr whenever a setup is made from a seed.
 pub fn insecure_setup_warning(seed: u64) -> String {
@@ -31,10 +30,11 @@ pub fn insecure_setup_warning(seed: u64) -> String {
 pub struct ShapeArgs {
     /// Tree depth in bits of the account index (capacity 2^D), 1 to 32; a multiple
     /// of 2 for a 4-ary tree.
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", value_parser = limits::depth())]
     pub depth: u32,
-    /// Transaction slots per batch (shorter batches are padded with no-ops).
-    #[arg(long, value_name = "B")]
+    /// Transaction slots per batch, 1 to 4096 (shorter batches are padded with no-ops;
+    /// setup and proving time and memory grow linearly with it).
+    #[arg(long, value_name = "B", value_parser = limits::batch_size())]
     pub batch_size: usize,
     /// Children per tree node: 2 or 4.
     #[arg(long, value_name = "2|4", default_value_t = 4, value_parser = parse_arity_number)]
@@ -57,11 +57,14 @@ pub fn arity_of(children: u8) -> Arity {
     }
 }
 
-/// A checked circuit shape.
+/// A checked circuit shape: a depth or batch size out of range is unusable (exit 2).
 pub fn batch_shape(depth: u32, arity: u8, batch_size: usize, chain: ChainId) -> Result<BatchShape> {
-    let tree = TreeShape::new(depth, arity_of(arity))?;
-    if batch_size == 0 || batch_size > MAX_BATCH_SIZE {
-        bail!("--batch-size must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}");
+    let tree = limits::tree(depth, arity_of(arity))?;
+    if !(1..=limits::MAX_BATCH_SIZE).contains(&batch_size) {
+        return Err(unusable_msg(format_args!(
+            "invalid value {batch_size} for --batch-size: must be between 1 and {}",
+            limits::MAX_BATCH_SIZE
+        )));
     }
     Ok(BatchShape::new(tree, batch_size, chain)?)
 }

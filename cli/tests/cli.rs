@@ -410,3 +410,145 @@ fn garbage_inputs_fail_cleanly() {
         assert!(err.contains(needle), "{args:?}: expected {needle:?} in {err:?}");
     }
 }
+
+/// Runs the binary and expects an unusable-input failure: exit code 2, one `error:`
+/// line, no panic. Returns the line.
+fn unusable<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> String {
+    let output = rollup(args);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "exit code 2 expected for {args:?}; stderr: {err}");
+    assert!(!err.contains("panicked"), "rollup panicked: {err}");
+    assert!(err.starts_with("error: "), "stderr must start with `error: `: {err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line of error: {err:?}");
+    err
+}
+
+/// Every size flag of every verb, at 0, 2^32, 2^40 and 2^64 - 1 (and `--lie-at` past
+/// the workload): exit 2 and an error naming the flag, before any work starts.
+#[test]
+fn size_flags_out_of_range_are_refused_before_any_work() {
+    let dir = TempDir::new("ranges");
+    let out = dir.path("out");
+    let missing = dir.path("missing.json");
+    let (out, missing) = (p(&out), p(&missing));
+    const EXTREMES: [&str; 4] = ["0", "4294967296", "1099511627776", "18446744073709551615"];
+    // (the verb with valid other arguments, the flag, the values to refuse)
+    let cases: Vec<(Vec<&str>, &str, Vec<&str>)> = vec![
+        (vec!["genesis", "--out", out], "--accounts", EXTREMES.to_vec()),
+        (vec!["genesis", "--accounts", "2", "--out", out], "--depth", EXTREMES.to_vec()),
+        (vec!["workload", "--state", missing, "--keys", missing, "--out", out], "--count", EXTREMES.to_vec()),
+        (vec!["setup", "--batch-size", "1", "--out", out], "--depth", EXTREMES.to_vec()),
+        (vec!["setup", "--depth", "8", "--out", out], "--batch-size", EXTREMES.to_vec()),
+        (vec!["info", "--batch-size", "1"], "--depth", EXTREMES.to_vec()),
+        (vec!["info", "--depth", "8"], "--batch-size", EXTREMES.to_vec()),
+        (vec!["bench", "prove", "--batch-size", "1"], "--depth", EXTREMES.to_vec()),
+        (vec!["bench", "prove", "--depth", "8"], "--batch-size", EXTREMES.to_vec()),
+        (vec!["bench", "prove", "--depth", "8", "--batch-size", "1"], "--runs", EXTREMES.to_vec()),
+        (vec!["bench", "gas"], "--depth", EXTREMES.to_vec()),
+        (vec!["bench", "gas", "--depth", "8"], "--batch-sizes", [&EXTREMES[..], &["8,0", "8,4097"]].concat()),
+        (vec!["simulate", "zk"], "--accounts", EXTREMES.to_vec()),
+        (vec!["simulate", "zk"], "--txs", EXTREMES.to_vec()),
+        (vec!["simulate", "zk"], "--batch-size", EXTREMES.to_vec()),
+        (vec!["simulate", "zk"], "--depth", EXTREMES.to_vec()),
+        (vec!["simulate", "optimistic"], "--txs", EXTREMES.to_vec()),
+        (vec!["simulate", "optimistic"], "--batch-size", EXTREMES.to_vec()),
+        (vec!["simulate", "optimistic"], "--accounts", EXTREMES.to_vec()),
+        (vec!["simulate", "optimistic"], "--depth", EXTREMES.to_vec()),
+        (vec!["simulate", "optimistic"], "--dissection", EXTREMES.to_vec()),
+        // 4 users, the proposer's deposit and 16 transactions: 21 in all, 0 to 20.
+        (vec!["simulate", "optimistic"], "--lie-at", vec!["21", "4294967296", "1099511627776", "18446744073709551615"]),
+        (vec!["compare"], "--txs", EXTREMES.to_vec()),
+        (vec!["compare"], "--accounts", EXTREMES.to_vec()),
+        (vec!["compare"], "--batch-size", EXTREMES.to_vec()),
+        (vec!["compare"], "--depth", EXTREMES.to_vec()),
+        (vec!["study", "proof-costs"], "--batch-sizes", [&EXTREMES[..], &["1,0"]].concat()),
+        (vec!["study", "proof-costs"], "--depths", [&EXTREMES[..], &["8,33"]].concat()),
+        (vec!["study", "proof-costs"], "--max-prove-constraints", EXTREMES[1..].to_vec()),
+        (vec!["demo"], "--accounts", EXTREMES.to_vec()),
+        (vec!["demo"], "--txs", EXTREMES.to_vec()),
+        (vec!["demo"], "--batch-size", EXTREMES.to_vec()),
+        (vec!["demo"], "--depth", EXTREMES.to_vec()),
+    ];
+    for (verb, flag, values) in &cases {
+        for value in values {
+            let args: Vec<&str> = verb.iter().copied().chain([*flag, *value]).collect();
+            let err = unusable(&args);
+            assert!(err.contains(flag), "{args:?}: the error names {flag}: {err}");
+        }
+    }
+    // Values in range that other flags make unusable: an odd depth for a 4-ary tree,
+    // more accounts than the tree holds, a depth that no 4-ary study can use.
+    let cross: [(&[&str], &str); 7] = [
+        (&["genesis", "--accounts", "17", "--depth", "4", "--out", out], "--accounts"),
+        (&["genesis", "--accounts", "2", "--depth", "7", "--out", out], "--depth"),
+        (&["info", "--depth", "7", "--batch-size", "1"], "--depth"),
+        (&["simulate", "zk", "--depth", "2", "--accounts", "17"], "--accounts"),
+        (&["simulate", "optimistic", "--depth", "2", "--accounts", "16"], "--accounts"),
+        (&["compare", "--depth", "3"], "--depth"),
+        (&["study", "proof-costs", "--depths", "8,9"], "--depths"),
+    ];
+    for (args, flag) in cross {
+        let err = unusable(args);
+        assert!(err.contains(flag), "{args:?}: the error names {flag}: {err}");
+    }
+    assert!(!dir.path("out").exists(), "nothing written");
+}
+
+/// Outputs never overwrite an input (or a genesis' keys) unless --force is given.
+#[test]
+fn outputs_never_overwrite_inputs_without_force() {
+    let dir = TempDir::new("inputs");
+    let g = dir.path("g");
+    ok(&["genesis", "--accounts", "2", "--depth", "4", "--seed", "1", "--out", p(&g)]);
+    let (state, keys, txs) = (g.join("state.json"), g.join("keys.json"), g.join("txs.json"));
+    ok(&["workload", "--state", p(&state), "--keys", p(&keys), "--count", "1", "--out", p(&txs)]);
+    let snapshot = || [&state, &keys, &txs].map(|f| std::fs::read(f).unwrap());
+    let before = snapshot();
+
+    // genesis into a directory that holds keys (and a state).
+    let err = unusable(&["genesis", "--accounts", "3", "--depth", "4", "--out", p(&g)]);
+    assert!(err.contains("keys.json") && err.contains("--force"), "{err}");
+    // workload --out onto the --state or --keys file.
+    for (target, flag) in [(&state, "--state"), (&keys, "--keys")] {
+        let err = unusable(&["workload", "--state", p(&state), "--keys", p(&keys), "--count", "1", "--out", p(target)]);
+        assert!(err.contains(flag) && err.contains("--force"), "{err}");
+    }
+    // tx --out or --append onto the --state or --keys file.
+    for dest in ["--out", "--append"] {
+        for target in [&state, &keys] {
+            let args = ["tx", "withdraw", "--state", p(&state), "--keys", p(&keys), "--from", "0", "--amount", "1"];
+            let err = unusable(&[&args[..], &[dest, p(target)]].concat());
+            assert!(err.contains(dest) && err.contains("--force"), "{err}");
+        }
+    }
+    // prove --out into the directory of its --state, or onto its --txs file: refused
+    // before anything is read (there are no keys at all here).
+    let no_keys = dir.path("no-keys");
+    let prove = ["prove", "--keys", p(&no_keys), "--state", p(&state), "--txs", p(&txs), "--out"];
+    let err = unusable(&[&prove[..], &[p(&g)]].concat());
+    assert!(err.contains("holds the --state input") && err.contains("--force"), "{err}");
+    let err = unusable(&[&prove[..], &[p(&txs)]].concat());
+    assert!(err.contains("is the --txs input"), "{err}");
+    assert_eq!(snapshot(), before, "no input changed");
+    assert_eq!(std::fs::read_dir(&g).unwrap().count(), 3, "nothing else written");
+
+    // With --force the overwrite is asked for: it happens.
+    ok(&["genesis", "--accounts", "3", "--depth", "4", "--seed", "2", "--out", p(&g), "--force"]);
+    assert_eq!(read_state(&state).accounts().count(), 3);
+    ok(&["workload", "--state", p(&state), "--keys", p(&keys), "--count", "1", "--out", p(&txs), "--force"]);
+}
+
+/// A state file that lists one account twice is refused, not read as "last one wins".
+#[test]
+fn state_file_with_an_account_twice_is_refused() {
+    let dir = TempDir::new("duplicate");
+    let g = dir.path("g");
+    ok(&["genesis", "--accounts", "2", "--depth", "4", "--out", p(&g)]);
+    let state = g.join("state.json");
+    let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let first = file["accounts"][0].clone();
+    file["accounts"].as_array_mut().unwrap().push(first);
+    std::fs::write(&state, file.to_string()).unwrap();
+    let (_, err) = fails(&["apply", "--state", p(&state), "--txs", p(&dir.path("none.json"))]);
+    assert!(err.contains("lists account") && err.contains("more than once"), "{err}");
+}

@@ -42,11 +42,21 @@ fn ok<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> String {
     String::from_utf8(output.stdout).expect("utf-8 stdout")
 }
 
-/// Runs the binary and expects exit code 1 with one `error:` line; returns it.
+/// Runs the binary and expects a failed run: exit code 1 with one `error:` line; returns it.
 fn fails(args: &[&str]) -> String {
     let output = rollup(args);
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "exit code 1 expected: {err}");
+    assert!(err.starts_with("error: ") && err.trim_end().lines().count() == 1, "one error line: {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// Runs the binary and expects an unusable command line: exit code 2, one `error:` line.
+fn unusable(args: &[&str]) -> String {
+    let output = rollup(args);
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "exit code 2 expected: {err}");
     assert!(err.starts_with("error: ") && err.trim_end().lines().count() == 1, "one error line: {err:?}");
     assert!(!err.contains("panicked"), "{err}");
     err
@@ -97,7 +107,7 @@ fn simulate_zk_normal_and_exodus_with_shared_keys() {
     // Keys of another shape, a share out of range: clear errors before any proving.
     let err = fails(&["simulate", "zk", "--depth", "4", "--batch-size", "1", "--keys", &keys]);
     assert!(err.contains("are for depth 4, 4-ary, 2 slots") && err.contains("1 slot"), "{err}");
-    let err = fails(&["simulate", "zk", "--withdrawal-share", "1.5"]);
+    let err = unusable(&["simulate", "zk", "--withdrawal-share", "1.5"]);
     assert!(err.contains("--withdrawal-share"), "{err}");
     fails(&["simulate", "zk", "--keys", &dir.arg("missing")]);
 }
@@ -120,7 +130,7 @@ fn bench_gas_per_tx_falls_with_batch_size() {
 
     let text = ok(&["bench", "gas", "--depth", "8", "--batch-sizes", "8", "--data", "calldata"]);
     assert!(text.contains("gas per tx") && text.contains("calldata"), "{text}");
-    let err = fails(&["bench", "gas", "--depth", "8", "--batch-sizes", "1024"]);
+    let err = unusable(&["bench", "gas", "--depth", "8", "--batch-sizes", "1024"]);
     assert!(err.contains("raise --depth"), "{err}");
 }
 
@@ -165,6 +175,6 @@ fn simulate_optimistic_catches_a_lie_only_when_somebody_watches() {
     assert_eq!(dishonest["honest_won_every_dispute"], true);
     assert!(dishonest["bond_slashed"].as_u64().unwrap() > 0, "the dishonest challenger's bond");
 
-    let err = fails(&["simulate", "optimistic", "--dissection", "1"]);
+    let err = unusable(&["simulate", "optimistic", "--dissection", "1"]);
     assert!(err.contains("dissection"), "{err}");
 }

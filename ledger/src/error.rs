@@ -140,6 +140,12 @@ pub enum LedgerError {
         /// The root computed from the accounts.
         got: String,
     },
+    /// A state file lists the same account index more than once.
+    #[error("the state file lists account {index} more than once")]
+    DuplicateAccount {
+        /// The index listed twice.
+        index: AccountIndex,
+    },
     /// A state or transaction file that cannot be read.
     #[error("invalid file: {0}")]
     InvalidFile(String),

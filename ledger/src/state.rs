@@ -1,7 +1,7 @@
 //! The native state-transition function, the records it leaves for the circuit and
 //! for fraud proofs, and the batch commitment.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ark_ff::PrimeField;
 use serde::{Deserialize, Serialize};
@@ -333,8 +333,9 @@ impl State {
         }
     }
 
-    /// A state from a file, checking the version and that the stored root is the
-    /// root of the stored accounts.
+    /// A state from a file, checking the version, that no account index is listed
+    /// twice ([`LedgerError::DuplicateAccount`]) and that the stored root is the root of
+    /// the stored accounts.
     pub fn from_file(file: &StateFile) -> Result<Self> {
         if file.version != StateFile::VERSION {
             return Err(LedgerError::InvalidFile(format!(
@@ -342,6 +343,10 @@ impl State {
                 file.version,
                 StateFile::VERSION
             )));
+        }
+        let mut seen = BTreeSet::new();
+        if let Some(entry) = file.accounts.iter().find(|e| !seen.insert(e.index)) {
+            return Err(LedgerError::DuplicateAccount { index: entry.index });
         }
         let mut state =
             State::with_accounts(file.shape, file.chain_id, file.accounts.iter().map(|e| (e.index, e.account)))?;

@@ -300,6 +300,29 @@ fn state_files_round_trip_and_are_checked() {
     assert!(matches!(State::from_file(&future), Err(LedgerError::InvalidFile(_))));
 }
 
+/// One index listed twice is refused, even when the stored root is the one "last entry
+/// wins" would compute, and even when both entries are the same account.
+#[test]
+fn state_file_listing_an_account_twice_is_refused() {
+    let (state, _) = setup(8);
+    let file = state.to_file();
+    let mut changed = file.accounts[1].clone();
+    changed.account.balance = Amount::new(5);
+    let mut twice = file.clone();
+    twice.accounts.push(changed.clone());
+    let last_wins =
+        State::with_accounts(file.shape, file.chain_id, twice.accounts.iter().map(|e| (e.index, e.account)))
+            .unwrap()
+            .root();
+    twice.root = ledger::field::fr_to_decimal(&last_wins);
+    assert_eq!(State::from_file(&twice).err(), Some(LedgerError::DuplicateAccount { index: changed.index }));
+
+    let mut same = file.clone();
+    same.accounts.insert(0, file.accounts[0].clone());
+    assert_eq!(State::from_file(&same).err(), Some(LedgerError::DuplicateAccount { index: file.accounts[0].index }));
+    assert!(State::from_file(&file).is_ok());
+}
+
 #[test]
 fn replaying_public_data_reconstructs_the_state() {
     let (mut state, keys) = setup(9);

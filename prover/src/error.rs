@@ -21,6 +21,25 @@ pub enum ProverError {
         /// What is wrong.
         why: String,
     },
+    /// A file of a key directory does not have the SHA-256 that `meta.json` lists for it.
+    #[error("{path}: SHA-256 differs from the one meta.json lists: the file is corrupt or from another setup")]
+    ChecksumMismatch {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A size `meta.json` declares differs from what the key files hold (or the
+    /// circuit's shape allows); refused before anything reaches the proving system.
+    #[error("{path}: meta.json declares {what} = {declared}, but {found} is what the key files hold")]
+    SizeMismatch {
+        /// The file the declared size was checked against.
+        path: PathBuf,
+        /// Which size (for example `size.constraints`).
+        what: String,
+        /// What meta.json says.
+        declared: usize,
+        /// What the files hold.
+        found: usize,
+    },
     /// Keys written by another format version.
     #[error("key format version {found} is not supported (this build reads {expected})")]
     UnsupportedVersion {

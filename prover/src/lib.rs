@@ -98,8 +98,8 @@ pub fn setup<R: RngCore + CryptoRng>(
             SetupKind::Fresh => None,
             SetupKind::InsecureSeeded(seed) => Some(seed),
         },
-        pk_sha256: String::new(),
-        matrices_sha256: String::new(),
+        // Filled in by `Keys::write`.
+        sha256: std::collections::BTreeMap::new(),
         setup_seconds: started.elapsed().as_secs_f64(),
         threads: rayon::current_num_threads(),
     };

@@ -5,6 +5,9 @@ use circuits::BatchShape;
 use ledger::state::batch_commitment;
 use ledger::workload::{genesis, random_transactions, Mix};
 use ledger::{Amount, Arity, ChainId, Fr, TreeShape};
+use std::path::Path;
+
+use prover::keys::{check_listed_file, files, read_meta};
 use prover::{setup, Keys, Prover, ProverError, SetupKind, Silent};
 use rand_chacha::ChaCha20Rng;
 
@@ -82,14 +85,97 @@ fn setup_prove_verify_and_every_tampering_fails() {
     let record3 = state3.apply_batch(&txs3, 3).unwrap();
     assert!(matches!(prover.prove(&record3, &mut rng, &mut Silent), Err(ProverError::ShapeMismatch { .. })));
 
-    // A corrupted key file is detected.
-    let pk = dir.join(prover::keys::files::PK);
-    let mut bytes = std::fs::read(&pk).unwrap();
+    key_directory_tampering_is_detected(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A copy of the key directory `dir` at `to`, with `meta.json` edited by `edit_meta`.
+fn copy_keys(dir: &Path, to: &Path, edit_meta: impl FnOnce(&mut serde_json::Value)) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for name in [files::META, files::PK, files::MATRICES, files::VK_JSON, files::VK_BIN] {
+        std::fs::copy(dir.join(name), to.join(name)).unwrap();
+    }
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(to.join(files::META)).unwrap()).unwrap();
+    edit_meta(&mut meta);
+    std::fs::write(to.join(files::META), meta.to_string()).unwrap();
+}
+
+fn flip_last_byte(path: &Path) {
+    let mut bytes = std::fs::read(path).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
-    std::fs::write(&pk, bytes).unwrap();
-    assert!(matches!(Keys::read(&dir), Err(ProverError::BadKeyFile { .. })));
-    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Every file is checksummed, and the sizes meta.json declares are checked against the
+/// files before anything reaches arkworks.
+fn key_directory_tampering_is_detected(dir: &Path) {
+    let meta = read_meta(dir).unwrap();
+    assert_eq!(meta.sha256.keys().map(String::as_str).collect::<Vec<_>>(), {
+        let mut all = files::CHECKSUMMED.to_vec();
+        all.sort_unstable();
+        all
+    });
+    let copy = dir.with_extension("tampered");
+
+    // One byte flipped in any file: a checksum error naming it.
+    for name in files::CHECKSUMMED {
+        copy_keys(dir, &copy, |_| {});
+        flip_last_byte(&copy.join(name));
+        match Keys::read(&copy) {
+            Err(ProverError::ChecksumMismatch { path }) => assert!(path.ends_with(name), "{}", path.display()),
+            other => panic!("{name}: expected a checksum error, got {other:?}"),
+        }
+        // Read on its own (as `rollup verify` does), a listed file is checked too.
+        let bytes = std::fs::read(copy.join(name)).unwrap();
+        assert!(matches!(check_listed_file(&copy.join(name), &bytes), Err(ProverError::ChecksumMismatch { .. })));
+    }
+    copy_keys(dir, &copy, |_| {});
+    let vk_bin = copy.join(files::VK_BIN);
+    assert!(check_listed_file(&vk_bin, &std::fs::read(&vk_bin).unwrap()).is_ok());
+
+    // size.constraints hand-edited: a clear error, no panic inside arkworks.
+    let constraints = meta.size.constraints;
+    for edited in [constraints + 1, constraints - 1, constraints * 1000] {
+        copy_keys(dir, &copy, |m| m["size"]["constraints"] = edited.into());
+        match Keys::read(&copy) {
+            Err(ProverError::SizeMismatch { what, declared, found, .. }) => {
+                assert_eq!((what.as_str(), declared, found), ("size.constraints", edited, constraints));
+            }
+            other => panic!("constraints {edited}: expected a size error, got {other:?}"),
+        }
+    }
+    for edited in [1u64 << 40, u64::MAX] {
+        copy_keys(dir, &copy, |m| m["size"]["constraints"] = edited.into());
+        assert!(matches!(Keys::read(&copy), Err(ProverError::BadKeyFile { .. })), "{edited}");
+    }
+    // Variable counts edited together with a matching shape hash: the queries and the
+    // matrices disagree.
+    let mut size = meta.size;
+    size.witness_variables -= 1;
+    copy_keys(dir, &copy, |m| {
+        m["size"]["witness_variables"] = size.witness_variables.into();
+        m["shape_hash"] = prover::keys::shape_hash(&meta.shape, &size).into();
+    });
+    assert!(matches!(Keys::read(&copy), Err(ProverError::SizeMismatch { .. })));
+    // The same edit without the hash, a checksum list short of a file, a batch size no
+    // witness count holds: refused from meta.json alone.
+    copy_keys(dir, &copy, |m| m["size"]["witness_variables"] = size.witness_variables.into());
+    assert!(matches!(read_meta(&copy), Err(ProverError::BadKeyFile { .. })));
+    copy_keys(dir, &copy, |m| {
+        m["sha256"].as_object_mut().unwrap().remove(files::VK_JSON);
+    });
+    assert!(matches!(read_meta(&copy), Err(ProverError::BadKeyFile { .. })));
+    copy_keys(dir, &copy, |m| {
+        let mut shape = meta.shape;
+        shape.batch_size = usize::MAX;
+        m["shape"]["batch_size"] = shape.batch_size.into();
+        m["shape_hash"] = prover::keys::shape_hash(&shape, &meta.size).into();
+    });
+    assert!(matches!(read_meta(&copy), Err(ProverError::BadKeyFile { .. })));
+    std::fs::remove_dir_all(&copy).unwrap();
 }
 
 #[test]

@@ -9,7 +9,8 @@
 //! Reading is exactly arkworks' validated `deserialize_compressed`, done point by point
 //! so that errors name the point: each point is decompressed (a coordinate not below q,
 //! or an x with no point on the curve, is [`VerifyError::NotOnCurve`]), then checked for
-//! the curve and the prime-order subgroup ([`VerifyError::NotInSubgroup`]). A wrong
+//! the curve and the prime-order subgroup ([`VerifyError::NotInSubgroup`]); a point of a
+//! proof or a key at infinity is [`VerifyError::PointAtInfinity`]. A wrong
 //! magic, truncated or trailing bytes are [`VerifyError::Malformed`]; another version
 //! is [`VerifyError::UnsupportedVersion`].
 
@@ -18,7 +19,7 @@ use ark_groth16::{Proof, VerifyingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, SerializationError};
 
 use crate::error::{Result, VerifyError};
-use crate::{check_g1, check_g2};
+use crate::{check_finite_g1, check_finite_g2};
 
 /// Magic of a binary proof.
 pub const PROOF_MAGIC: [u8; 4] = *b"ZKRP";
@@ -114,13 +115,13 @@ fn finish(rest: &[u8], what: &str) -> Result<()> {
 
 fn read_g1(body: &mut &[u8], what: &str) -> Result<G1Affine> {
     let p = G1Affine::deserialize_compressed_unchecked(body).map_err(|e| map_error(e, what))?;
-    check_g1(&p, what)?;
+    check_finite_g1(&p, what)?;
     Ok(p)
 }
 
 fn read_g2(body: &mut &[u8], what: &str) -> Result<G2Affine> {
     let p = G2Affine::deserialize_compressed_unchecked(body).map_err(|e| map_error(e, what))?;
-    check_g2(&p, what)?;
+    check_finite_g2(&p, what)?;
     Ok(p)
 }
 

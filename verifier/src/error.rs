@@ -39,6 +39,15 @@ pub enum VerifyError {
         /// Which point.
         what: String,
     },
+    /// A point of a verifying key or of a proof is the point at infinity. No honest
+    /// setup or prover produces one, and a key with `gamma` and `delta` at infinity
+    /// accepts a forged proof for any public input, so it is refused wherever a key or
+    /// a proof is read or used.
+    #[error("{what}: point at infinity (a verifying key or proof never has one; such a key accepts forged proofs)")]
+    PointAtInfinity {
+        /// Which point (for example `vk.gamma_g2`, `proof.a`).
+        what: String,
+    },
     /// A coordinate is not below the base-field modulus `q`; it is refused rather
     /// than silently reduced.
     #[error("{what}: coordinate is not below the BN254 base field modulus q")]

@@ -13,8 +13,9 @@
 //! - [`binary`] is a compact, versioned binary form (`ZKRP` / `ZKRV`).
 //!
 //! Every parser validates what it reads: coordinates below the base-field modulus,
-//! points on the curve and in the prime-order subgroup, public inputs below the
-//! scalar-field modulus. The crate does no I/O: it takes `&str` and `&[u8]`.
+//! points on the curve and in the prime-order subgroup, no point of a key or a proof at
+//! infinity ([`check_vk`], [`check_proof`]), public inputs below the scalar-field
+//! modulus. The crate does no I/O: it takes `&str` and `&[u8]`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -37,13 +38,14 @@ pub type BnVerifyingKey = VerifyingKey<Bn254>;
 
 /// Verifies `proof` for `public_inputs` under `vk`.
 ///
-/// Checks the input count (`vk.gamma_abc_g1.len() - 1`), that the proof's points are
-/// on the curve and in the prime-order subgroup, then the pairing equation.
-/// `vk` is trusted (read it with [`snarkjs::vk_from_json`] or [`binary::vk_from_bytes`],
-/// which validate). For many proofs under one key, use [`PreparedVerifier`].
+/// Checks the input count (`vk.gamma_abc_g1.len() - 1`), the key ([`check_vk`]: no
+/// point at infinity, every point on the curve and in the prime-order subgroup), that
+/// the proof's points are finite, on the curve and in the prime-order subgroup, then
+/// the pairing equation. For many proofs under one key, use [`PreparedVerifier`].
 pub fn verify(vk: &VerifyingKey<Bn254>, public_inputs: &[Fr], proof: &Proof<Bn254>) -> Result<()> {
+    check_vk(vk)?;
     check_input_count(vk, public_inputs)?;
-    PreparedVerifier::new(vk).verify(public_inputs, proof)
+    PreparedVerifier { pvk: ark_groth16::prepare_verifying_key(vk), refused: None }.verify(public_inputs, proof)
 }
 
 /// The batch circuit's single public input: the batch commitment
@@ -73,12 +75,22 @@ pub fn verify_batch(
 #[derive(Debug, Clone)]
 pub struct PreparedVerifier {
     pvk: PreparedVerifyingKey<Bn254>,
+    /// Why the key is unusable ([`check_vk`]), returned by every [`PreparedVerifier::verify`].
+    refused: Option<VerifyError>,
 }
 
 impl PreparedVerifier {
-    /// Prepares `vk` (one pairing). `vk` is trusted, as for [`verify`].
+    /// Prepares `vk` (one pairing). A degenerate or invalid key ([`check_vk`]) is
+    /// remembered and every proof is refused with its error; use
+    /// [`PreparedVerifier::try_new`] to learn it at once.
     pub fn new(vk: &VerifyingKey<Bn254>) -> Self {
-        PreparedVerifier { pvk: ark_groth16::prepare_verifying_key(vk) }
+        PreparedVerifier { pvk: ark_groth16::prepare_verifying_key(vk), refused: check_vk(vk).err() }
+    }
+
+    /// Prepares `vk` after [`check_vk`] accepted it.
+    pub fn try_new(vk: &VerifyingKey<Bn254>) -> Result<Self> {
+        check_vk(vk)?;
+        Ok(Self::new(vk))
     }
 
     /// The verifying key this was prepared from.
@@ -93,8 +105,12 @@ impl PreparedVerifier {
 
     /// Verifies `proof` for `public_inputs`; see [`verify`].
     pub fn verify(&self, public_inputs: &[Fr], proof: &Proof<Bn254>) -> Result<()> {
+        if let Some(error) = &self.refused {
+            return Err(error.clone());
+        }
         check_input_count(&self.pvk.vk, public_inputs)?;
-        check_proof_points(proof)?;
+        // The proof's points may have been built unchecked: validate them before pairing.
+        check_proof(proof)?;
         match Groth16::<Bn254>::verify_proof(&self.pvk, proof, public_inputs) {
             Ok(true) => Ok(()),
             // `Ok(false)` is a failed pairing check; arkworks' `Err` cannot arise once
@@ -118,19 +134,61 @@ fn check_input_count(vk: &VerifyingKey<Bn254>, public_inputs: &[Fr]) -> Result<(
     Ok(())
 }
 
-/// The proof's points may have been built unchecked; validate them before pairing.
-fn check_proof_points(proof: &Proof<Bn254>) -> Result<()> {
-    check_g1(&proof.a, "proof.a")?;
-    check_g2(&proof.b, "proof.b")?;
-    check_g1(&proof.c, "proof.c")
+/// Refuses a verifying key no honest setup produces: no `IC` point, or any point
+/// (`alpha_g1`, `beta_g2`, `gamma_g2`, `delta_g2`, every `IC[i]`) at infinity
+/// ([`VerifyError::PointAtInfinity`]), off the curve or outside the prime-order
+/// subgroup. A key whose `gamma` and `delta` are at infinity accepts a forged proof
+/// for every public input. The parsers ([`snarkjs::vk_from_json`],
+/// [`binary::vk_from_bytes`]) and [`verify`] apply it; call it on a key built otherwise.
+pub fn check_vk(vk: &VerifyingKey<Bn254>) -> Result<()> {
+    if vk.gamma_abc_g1.is_empty() {
+        return Err(VerifyError::Malformed("verifying key has no IC points".into()));
+    }
+    check_finite_g1(&vk.alpha_g1, "vk.alpha_g1")?;
+    check_finite_g2(&vk.beta_g2, "vk.beta_g2")?;
+    check_finite_g2(&vk.gamma_g2, "vk.gamma_g2")?;
+    check_finite_g2(&vk.delta_g2, "vk.delta_g2")?;
+    for (i, p) in vk.gamma_abc_g1.iter().enumerate() {
+        check_finite_g1(p, &format!("vk.IC[{i}]"))?;
+    }
+    Ok(())
 }
 
-/// On the curve and in the prime-order subgroup (always true of G1 on the curve; checked anyway).
+/// Refuses a proof with a point at infinity ([`VerifyError::PointAtInfinity`]; a real
+/// proof never has one), off the curve or outside the prime-order subgroup.
+pub fn check_proof(proof: &Proof<Bn254>) -> Result<()> {
+    check_finite_g1(&proof.a, "proof.a")?;
+    check_finite_g2(&proof.b, "proof.b")?;
+    check_finite_g1(&proof.c, "proof.c")
+}
+
+/// Not infinity, on the curve and in the prime-order subgroup.
+pub(crate) fn check_finite_g1(point: &G1Affine, what: &str) -> Result<()> {
+    refuse_infinity(point, what)?;
+    check_g1(point, what)
+}
+
+/// Not infinity, on the twist curve and in the prime-order subgroup.
+pub(crate) fn check_finite_g2(point: &G2Affine, what: &str) -> Result<()> {
+    refuse_infinity(point, what)?;
+    check_g2(point, what)
+}
+
+fn refuse_infinity<P: AffineRepr>(point: &P, what: &str) -> Result<()> {
+    if point.is_zero() {
+        return Err(VerifyError::PointAtInfinity { what: what.into() });
+    }
+    Ok(())
+}
+
+/// On the curve and in the prime-order subgroup (always true of G1 on the curve; checked
+/// anyway). Infinity passes: callers that must refuse it use [`check_finite_g1`].
 pub(crate) fn check_g1(point: &G1Affine, what: &str) -> Result<()> {
     check_point(point, what)
 }
 
 /// On the twist curve and in the prime-order subgroup (the twist has a large cofactor).
+/// Infinity passes: callers that must refuse it use [`check_finite_g2`].
 pub(crate) fn check_g2(point: &G2Affine, what: &str) -> Result<()> {
     check_point(point, what)
 }

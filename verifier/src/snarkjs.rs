@@ -13,14 +13,16 @@
 //! - `public.json`: an array of decimal strings.
 //!
 //! Points are written in snarkjs' projective form with `z = 1` (`["1","0"]` in G2).
-//! **Points at infinity** are accepted and written the way snarkjs writes them:
-//! `["0","1","0"]` in G1 and `[["0","0"],["1","0"],["0","0"]]` in G2; any other
-//! `z` is refused as malformed (we never normalise a general projective point).
+//! **Points at infinity** are read and written the way snarkjs writes them:
+//! `["0","1","0"]` in G1 and `[["0","0"],["1","0"],["0","0"]]` in G2 (and then refused
+//! in a proof or a verifying key, see below); any other `z` is refused as malformed (we
+//! never normalise a general projective point).
 //!
 //! Parsing validates: every coordinate a canonical decimal below the base-field
 //! modulus q ([`VerifyError::CoordinateNotInField`], no silent reduction), every point
 //! on the curve ([`VerifyError::NotOnCurve`]) and in the prime-order subgroup
-//! ([`VerifyError::NotInSubgroup`], which matters for G2), `protocol` and `curve`,
+//! ([`VerifyError::NotInSubgroup`], which matters for G2), no point of a proof or a
+//! key at infinity ([`VerifyError::PointAtInfinity`]), `protocol` and `curve`,
 //! `nPublic == IC.len() - 1`, `vk_alphabeta_12` (optional on input) equal to
 //! `e(vk_alpha_1, vk_beta_2)`, and public inputs below r
 //! ([`VerifyError::InputNotInField`]).
@@ -105,9 +107,9 @@ impl SnarkjsProof {
     pub fn to_proof(&self) -> Result<Proof<Bn254>> {
         check_protocol_and_curve(&self.protocol, &self.curve)?;
         Ok(Proof {
-            a: g1_from_json(&self.pi_a, "pi_a")?,
-            b: g2_from_json(&self.pi_b, "pi_b")?,
-            c: g1_from_json(&self.pi_c, "pi_c")?,
+            a: finite(g1_from_json(&self.pi_a, "pi_a")?, "pi_a")?,
+            b: finite(g2_from_json(&self.pi_b, "pi_b")?, "pi_b")?,
+            c: finite(g1_from_json(&self.pi_c, "pi_c")?, "pi_c")?,
         })
     }
 }
@@ -139,15 +141,18 @@ impl SnarkjsVerifyingKey {
             )));
         }
         let vk = VerifyingKey {
-            alpha_g1: g1_from_json(&self.vk_alpha_1, "vk_alpha_1")?,
-            beta_g2: g2_from_json(&self.vk_beta_2, "vk_beta_2")?,
-            gamma_g2: g2_from_json(&self.vk_gamma_2, "vk_gamma_2")?,
-            delta_g2: g2_from_json(&self.vk_delta_2, "vk_delta_2")?,
+            alpha_g1: finite(g1_from_json(&self.vk_alpha_1, "vk_alpha_1")?, "vk_alpha_1")?,
+            beta_g2: finite(g2_from_json(&self.vk_beta_2, "vk_beta_2")?, "vk_beta_2")?,
+            gamma_g2: finite(g2_from_json(&self.vk_gamma_2, "vk_gamma_2")?, "vk_gamma_2")?,
+            delta_g2: finite(g2_from_json(&self.vk_delta_2, "vk_delta_2")?, "vk_delta_2")?,
             gamma_abc_g1: self
                 .ic
                 .iter()
                 .enumerate()
-                .map(|(i, p)| g1_from_json(p, &format!("IC[{i}]")))
+                .map(|(i, p)| {
+                    let what = format!("IC[{i}]");
+                    finite(g1_from_json(p, &what)?, &what)
+                })
                 .collect::<Result<_>>()?,
         };
         if let Some(gt) = &self.vk_alphabeta_12 {
@@ -213,6 +218,15 @@ fn check_protocol_and_curve(protocol: &str, curve: &str) -> Result<()> {
         return Err(VerifyError::Malformed(format!("curve is {curve:?}, expected {CURVE:?}")));
     }
     Ok(())
+}
+
+/// `point`, unless it is the point at infinity, which no key or proof has (see
+/// [`VerifyError::PointAtInfinity`]).
+fn finite<P: AffineRepr>(point: P, what: &str) -> Result<P> {
+    if point.is_zero() {
+        return Err(VerifyError::PointAtInfinity { what: what.into() });
+    }
+    Ok(point)
 }
 
 fn alpha_beta(vk: &VerifyingKey<Bn254>) -> Fq12 {

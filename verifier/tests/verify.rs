@@ -2,12 +2,12 @@
 
 mod common;
 
-use ark_bn254::{Bn254, Fr, G1Affine};
+use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_groth16::{Groth16, Proof, VerifyingKey};
 use ark_snark::SNARK;
 use common::{fixture, g2_outside_subgroup, rng, CommitmentCircuit};
-use verifier::{batch_public_input, verify, verify_batch, PreparedVerifier, VerifyError};
+use verifier::{batch_public_input, binary, snarkjs, verify, verify_batch, PreparedVerifier, VerifyError};
 
 #[test]
 fn valid_proof_verifies() {
@@ -60,7 +60,11 @@ fn proof_of_another_statement_is_rejected() {
     assert_eq!(verify(&f.vk, &f.inputs, &mixed), Err(VerifyError::Rejected));
     let negated = Proof { a: (-f.proof.a.into_group()).into_affine(), ..f.proof.clone() };
     assert_eq!(verify(&f.vk, &f.inputs, &negated), Err(VerifyError::Rejected));
-    assert_eq!(verify(&f.vk, &f.inputs, &Proof::default()), Err(VerifyError::Rejected));
+    // The all-infinity proof is refused before any pairing.
+    assert_eq!(
+        verify(&f.vk, &f.inputs, &Proof::default()),
+        Err(VerifyError::PointAtInfinity { what: "proof.a".into() })
+    );
 }
 
 #[test]
@@ -86,6 +90,86 @@ fn key_without_ic_is_malformed() {
     let f = fixture();
     let vk = VerifyingKey { gamma_abc_g1: vec![], ..f.vk.clone() };
     assert!(matches!(verify(&vk, &[], &f.proof), Err(VerifyError::Malformed(_))));
+}
+
+fn at_infinity(what: &str) -> Result<(), VerifyError> {
+    Err(VerifyError::PointAtInfinity { what: what.into() })
+}
+
+/// arkworks' own check, which accepts whatever the pairing equation accepts.
+fn arkworks_accepts(vk: &VerifyingKey<Bn254>, inputs: &[Fr], proof: &Proof<Bn254>) -> bool {
+    Groth16::<Bn254>::verify_proof(&ark_groth16::prepare_verifying_key(vk), proof, inputs) == Ok(true)
+}
+
+/// With `gamma` and `delta` at infinity the pairing equation reduces to
+/// `e(A, B) = e(alpha, beta)`: the proof `(alpha, beta, anything)` passes for every
+/// public input. The key is refused, by `verify`, the prepared verifier and both parsers.
+#[test]
+fn degenerate_key_with_a_crafted_proof_is_refused() {
+    let f = fixture();
+    let vk = VerifyingKey { gamma_g2: G2Affine::identity(), delta_g2: G2Affine::identity(), ..f.vk.clone() };
+    let forged = Proof { a: vk.alpha_g1, b: vk.beta_g2, c: G1Affine::generator() };
+    for inputs in [f.inputs.clone(), vec![Fr::from(0u64), Fr::from(1u64)], f.other_inputs.clone()] {
+        assert!(arkworks_accepts(&vk, &inputs, &forged), "the forgery works against an unchecked key");
+        assert_eq!(verify(&vk, &inputs, &forged), at_infinity("vk.gamma_g2"));
+        assert_eq!(PreparedVerifier::new(&vk).verify(&inputs, &forged), at_infinity("vk.gamma_g2"));
+    }
+    assert_eq!(PreparedVerifier::try_new(&vk).map(|_| ()), at_infinity("vk.gamma_g2"));
+    assert_eq!(snarkjs::vk_from_json(&snarkjs::vk_to_json(&vk)).map(|_| ()), at_infinity("vk_gamma_2"));
+    assert_eq!(binary::vk_from_bytes(&binary::vk_to_bytes(&vk)).map(|_| ()), at_infinity("vk.gamma"));
+    // delta alone at infinity is refused as well.
+    let vk = VerifyingKey { delta_g2: G2Affine::identity(), ..f.vk.clone() };
+    assert_eq!(verify(&vk, &f.inputs, &f.proof), at_infinity("vk.delta_g2"));
+}
+
+#[test]
+fn all_infinity_key_and_proof_are_refused() {
+    let f = fixture();
+    let vk = VerifyingKey::<Bn254> {
+        alpha_g1: G1Affine::identity(),
+        beta_g2: G2Affine::identity(),
+        gamma_g2: G2Affine::identity(),
+        delta_g2: G2Affine::identity(),
+        gamma_abc_g1: vec![G1Affine::identity(); 3],
+    };
+    let proof = Proof::<Bn254>::default();
+    assert!(arkworks_accepts(&vk, &f.inputs, &proof), "arkworks accepts the all-infinity pair");
+    assert_eq!(verify(&vk, &f.inputs, &proof), at_infinity("vk.alpha_g1"));
+    assert_eq!(snarkjs::vk_from_json(&snarkjs::vk_to_json(&vk)).map(|_| ()), at_infinity("vk_alpha_1"));
+    assert_eq!(binary::vk_from_bytes(&binary::vk_to_bytes(&vk)).map(|_| ()), at_infinity("vk.alpha"));
+    assert_eq!(snarkjs::proof_from_json(&snarkjs::proof_to_json(&proof)).map(|_| ()), at_infinity("pi_a"));
+    assert_eq!(binary::proof_from_bytes(&binary::proof_to_bytes(&proof)).map(|_| ()), at_infinity("proof.a"));
+}
+
+#[test]
+fn every_key_and_proof_point_at_infinity_is_named() {
+    let f = fixture();
+    let (g1, g2) = (G1Affine::identity(), G2Affine::identity());
+    let mut ic1 = f.vk.gamma_abc_g1.clone();
+    ic1[1] = g1;
+    let keys = [
+        (VerifyingKey { alpha_g1: g1, ..f.vk.clone() }, "vk.alpha_g1", "vk_alpha_1", "vk.alpha"),
+        (VerifyingKey { beta_g2: g2, ..f.vk.clone() }, "vk.beta_g2", "vk_beta_2", "vk.beta"),
+        (VerifyingKey { gamma_g2: g2, ..f.vk.clone() }, "vk.gamma_g2", "vk_gamma_2", "vk.gamma"),
+        (VerifyingKey { delta_g2: g2, ..f.vk.clone() }, "vk.delta_g2", "vk_delta_2", "vk.delta"),
+        (VerifyingKey { gamma_abc_g1: ic1, ..f.vk.clone() }, "vk.IC[1]", "IC[1]", "vk.IC[1]"),
+    ];
+    for (vk, lib, json, bin) in keys {
+        assert_eq!(verify(&vk, &f.inputs, &f.proof), at_infinity(lib));
+        assert_eq!(snarkjs::vk_from_json(&snarkjs::vk_to_json(&vk)).map(|_| ()), at_infinity(json));
+        assert_eq!(binary::vk_from_bytes(&binary::vk_to_bytes(&vk)).map(|_| ()), at_infinity(bin));
+    }
+    let proofs = [
+        (Proof { a: g1, ..f.proof.clone() }, "proof.a", "pi_a"),
+        (Proof { b: g2, ..f.proof.clone() }, "proof.b", "pi_b"),
+        (Proof { c: g1, ..f.proof.clone() }, "proof.c", "pi_c"),
+    ];
+    for (proof, lib, json) in proofs {
+        assert_eq!(verify(&f.vk, &f.inputs, &proof), at_infinity(lib));
+        assert_eq!(PreparedVerifier::new(&f.vk).verify(&f.inputs, &proof), at_infinity(lib));
+        assert_eq!(snarkjs::proof_from_json(&snarkjs::proof_to_json(&proof)).map(|_| ()), at_infinity(json));
+        assert_eq!(binary::proof_from_bytes(&binary::proof_to_bytes(&proof)).map(|_| ()), at_infinity(lib));
+    }
 }
 
 struct Batch {
