@@ -41,8 +41,8 @@ pub struct CompareArgs {
     pub seed: u64,
     /// Seconds between a user and the sequencer, one way: the soft confirmation (the
     /// sequencer's receipt) reaches the user this long after the transaction reached the
-    /// sequencer. The same for every design; modelled, not measured.
-    #[arg(long, value_name = "SECONDS", default_value_t = compare::metrics::DEFAULT_NETWORK_DELAY_SECONDS)]
+    /// sequencer. The same for every design; modelled, not measured. 0 to 3600.
+    #[arg(long, value_name = "SECONDS", default_value_t = compare::metrics::DEFAULT_NETWORK_DELAY_SECONDS, value_parser = limits::network_delay)]
     pub network_delay: f64,
     /// Print the comparison as JSON.
     #[arg(long)]

@@ -94,6 +94,19 @@ pub fn share(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
+/// `compare --network-delay`: seconds, 0 to 3600 (an hour is already far beyond any network).
+pub const MAX_NETWORK_DELAY_SECONDS: f64 = 3600.0;
+
+/// Parser of `--network-delay`: a finite number of seconds from 0 to
+/// [`MAX_NETWORK_DELAY_SECONDS`].
+pub fn network_delay(text: &str) -> Result<f64, String> {
+    let value: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    if !(0.0..=MAX_NETWORK_DELAY_SECONDS).contains(&value) {
+        return Err(format!("the network delay {value} s is not in 0..={MAX_NETWORK_DELAY_SECONDS}"));
+    }
+    Ok(value)
+}
+
 /// The tree of `--depth` with `arity`; a depth the ledger refuses (odd for a 4-ary
 /// tree) is an unusable `--depth`.
 pub fn tree(depth: u32, arity: Arity) -> Result<TreeShape> {

@@ -90,7 +90,7 @@ fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
 fn a_negative_network_delay_is_refused() {
     let output = rollup(&["compare", "--network-delay=-1", "--depth", "2", "--batch-size", "1", "--txs", "1"]);
     let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(output.status.code(), Some(2), "a flag out of its range is unusable input: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains("network delay"), "{err}");
     assert!(output.stdout.is_empty());

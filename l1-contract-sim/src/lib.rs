@@ -14,6 +14,7 @@
 //!   [`GasMeter`]; [`fees`]: `fake_exponential`, the blob base fee and the EIP-1559 base fee.
 //! - [`types`]: [`Address`] and [`Wei`]; [`error`]: [`ChainError`], why the chain refuses a transaction.
 //! - [`abi`]: the calldata layout contracts price their calls with.
+//! - [`claims`]: pull payments, what a contract owes to L1 addresses until they withdraw.
 //! - [`deposits`]: the deposit queue, its Poseidon chain and the account registry both rollups share.
 //!
 //! It knows no scaling design: each design's contracts live in that design's crate (`zk-rollup`,
@@ -27,6 +28,7 @@
 
 pub mod abi;
 pub mod chain;
+pub mod claims;
 pub mod deposits;
 pub mod error;
 pub mod fees;

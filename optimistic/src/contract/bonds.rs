@@ -11,9 +11,7 @@ impl OptimisticRollup {
         if amount == 0 {
             return;
         }
-        let slot = self.claimable.entry(to).or_insert(0);
-        env.charge("credit", if *slot == 0 { gas::SSTORE_SET } else { gas::SSTORE_RESET });
-        *slot += amount;
+        self.claims.credit(env, "credit", to, amount);
         events.push(OptEvent::Credited { to, amount });
     }
 
@@ -70,13 +68,7 @@ impl OptimisticRollup {
     }
 
     pub(super) fn withdraw(&mut self, env: &mut Env<'_>) -> Result<Vec<OptEvent>, Revert> {
-        env.charge("read claimable", gas::SLOAD_COLD);
-        let amount = self.claimable.remove(&env.sender()).unwrap_or(0);
-        if amount == 0 {
-            return Err(revert("nothing to withdraw"));
-        }
-        env.charge("clear claimable", gas::SSTORE_RESET);
-        env.pay(env.sender(), amount)?;
+        let amount = self.claims.withdraw(env)?;
         Ok(vec![OptEvent::Withdrawn { to: env.sender(), amount }])
     }
 }

@@ -92,8 +92,8 @@ pub use trace::{
     tx_leaf, tx_root, Hash32, TraceState,
 };
 
-use std::collections::BTreeMap;
 
+use l1_contract_sim::claims::Claims;
 use l1_contract_sim::deposits::{DepositQueue, KeyCoordinates, QueuedDeposit};
 use l1_contract_sim::gas::{self, DECODE_SLOT_GAS};
 use l1_contract_sim::{Address, Contract, Env, Revert, Wei, ETHER, GWEI};
@@ -212,7 +212,7 @@ pub struct OptimisticRollup {
     deposits: DepositQueue,
     assertions: Vec<Assertion>,
     games: Vec<Game>,
-    claimable: BTreeMap<Address, Wei>,
+    claims: Claims,
     deposited_units: u128,
     withdrawn_units: u128,
     bonds_locked: Wei,
@@ -256,7 +256,7 @@ impl OptimisticRollup {
             deposits: DepositQueue::default(),
             assertions: vec![genesis],
             games: Vec::new(),
-            claimable: BTreeMap::new(),
+            claims: Claims::default(),
             deposited_units: 0,
             withdrawn_units: 0,
             bonds_locked: 0,
@@ -307,12 +307,12 @@ impl OptimisticRollup {
 
     /// What `owner` can withdraw now.
     pub fn claimable(&self, owner: Address) -> Wei {
-        self.claimable.get(&owner).copied().unwrap_or(0)
+        self.claims.of(owner)
     }
 
     /// Everything credited and not yet withdrawn.
     pub fn total_claimable(&self) -> Wei {
-        self.claimable.values().sum()
+        self.claims.total()
     }
 
     /// The L1 owner of an account.

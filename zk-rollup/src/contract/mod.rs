@@ -33,7 +33,7 @@
 //! but — a simulation shortcut, said plainly — it reads the blob bytes to recompute the
 //! commitment, which a real contract cannot do, and the circuit has no KZG opening.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use ark_bn254::Bn254;
 use ark_groth16::{Proof, VerifyingKey};
@@ -44,6 +44,7 @@ use ledger::{Account, AccountIndex, ChainId, Fr, TxAmount};
 use serde::{Deserialize, Serialize};
 
 use l1_contract_sim::abi::{push_fr, push_selector, push_u64};
+use l1_contract_sim::claims::Claims;
 use l1_contract_sim::deposits::{DepositQueue, KeyCoordinates};
 pub use l1_contract_sim::deposits::{QueuedDeposit, Registration};
 use l1_contract_sim::gas;
@@ -214,7 +215,7 @@ pub struct ZkRollup {
     root: Fr,
     deposits: DepositQueue,
     processed: usize,
-    claimable: BTreeMap<Address, Wei>,
+    claims: Claims,
     batches: Vec<VerifiedBatch>,
     exodus: bool,
     exited: BTreeSet<AccountIndex>,
@@ -236,7 +237,7 @@ impl ZkRollup {
             root,
             deposits: DepositQueue::default(),
             processed: 0,
-            claimable: BTreeMap::new(),
+            claims: Claims::default(),
             batches: Vec::new(),
             exodus: false,
             exited: BTreeSet::new(),
@@ -276,7 +277,7 @@ impl ZkRollup {
 
     /// What `owner` can withdraw now, in wei.
     pub fn claimable(&self, owner: Address) -> Wei {
-        self.claimable.get(&owner).copied().unwrap_or(0)
+        self.claims.of(owner)
     }
 
     /// Whether exodus mode is on.
@@ -443,9 +444,7 @@ impl ZkRollup {
                 .map(|r| r.owner)
                 .ok_or_else(|| revert("a withdrawal from an account with no owner"))?;
             let wei = u128::from(amount.units()) * self.params.wei_per_unit;
-            let slot = self.claimable.entry(owner).or_insert(0);
-            env.charge("credit withdrawal", if *slot == 0 { gas::SSTORE_SET } else { gas::SSTORE_RESET });
-            *slot += wei;
+            self.claims.credit(env, "credit withdrawal", owner, wei);
             events.push(ZkEvent::WithdrawalCredited { owner, amount: wei });
         }
         env.charge("emit BatchVerified", gas::log_gas(2, 64));
@@ -467,13 +466,7 @@ impl ZkRollup {
     }
 
     fn withdraw(&mut self, env: &mut Env<'_>) -> Result<Vec<ZkEvent>, Revert> {
-        env.charge("read claimable", gas::SLOAD_COLD);
-        let amount = self.claimable.remove(&env.sender()).unwrap_or(0);
-        if amount == 0 {
-            return Err(revert("nothing to withdraw"));
-        }
-        env.charge("clear claimable", gas::SSTORE_RESET);
-        env.pay(env.sender(), amount)?;
+        let amount = self.claims.withdraw(env)?;
         Ok(vec![ZkEvent::Withdrawn { to: env.sender(), amount }])
     }
 
