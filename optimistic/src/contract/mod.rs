@@ -92,7 +92,6 @@ pub use trace::{
     tx_leaf, tx_root, Hash32, TraceState,
 };
 
-
 use l1_contract_sim::claims::Claims;
 use l1_contract_sim::deposits::{DepositQueue, KeyCoordinates, QueuedDeposit};
 use l1_contract_sim::gas::{self, DECODE_SLOT_GAS};
