@@ -96,6 +96,82 @@ pub const CALL_VALUE_TRANSFER: u64 = 9_000;
 /// G_newaccount).
 pub const NEW_ACCOUNT: u64 = 25_000;
 
+/// `ecrecover` precompile (0x01): recovering a secp256k1 signer (yellow paper, appendix E).
+pub const ECRECOVER: u64 = 3_000;
+
+/// Execution gas per level of a Merkle proof check besides its `KECCAK256`: loading the sibling from calldata,
+/// testing the index bit, placing the two words in memory and the loop's jump (CALLDATALOAD 3, AND 3, SHR 3,
+/// two MSTORE 6, JUMPI 10 and stack shuffling, about 30 gas from the yellow paper's fee schedule).
+pub const MERKLE_LEVEL_OVERHEAD: u64 = 30;
+
+/// BLS12-381 G1 addition precompile (0x0b), EIP-2537 as activated in Prague.
+pub const BLS12_G1ADD: u64 = 375;
+
+/// BLS12-381 G2 addition precompile (0x0d), EIP-2537.
+pub const BLS12_G2ADD: u64 = 600;
+
+/// BLS12-381 G1 multi-scalar multiplication (0x0c): price of one pair before the discount, EIP-2537.
+pub const BLS12_G1MSM_PER_PAIR: u64 = 12_000;
+
+/// BLS12-381 G2 multi-scalar multiplication (0x0e): price of one pair before the discount, EIP-2537.
+pub const BLS12_G2MSM_PER_PAIR: u64 = 22_500;
+
+/// BLS12-381 pairing check (0x0f): fixed part, EIP-2537.
+pub const BLS12_PAIRING_BASE: u64 = 37_700;
+
+/// BLS12-381 pairing check (0x0f): per (G1, G2) pair, EIP-2537.
+pub const BLS12_PAIRING_PER_PAIR: u64 = 32_600;
+
+/// BLS12-381 map of a base-field element to G1 (0x10), EIP-2537.
+pub const BLS12_MAP_FP_TO_G1: u64 = 5_500;
+
+/// BLS12-381 map of an Fp2 element to G2 (0x11), EIP-2537.
+pub const BLS12_MAP_FP2_TO_G2: u64 = 23_800;
+
+/// EIP-2537's discount table for G1 MSM, in thousandths, for 1 to 128 pairs (the last entry applies beyond).
+const BLS12_G1MSM_DISCOUNT: [u16; 128] = [
+    1000, 949, 848, 797, 764, 750, 738, 728, 719, 712, 705, 698, 692, 687, 682, 677, 673, 669, 665, 661, 658, 654, 651,
+    648, 645, 642, 640, 637, 635, 632, 630, 627, 625, 623, 621, 619, 617, 615, 613, 611, 609, 608, 606, 604, 603, 601,
+    599, 598, 596, 595, 593, 592, 591, 589, 588, 586, 585, 584, 582, 581, 580, 579, 577, 576, 575, 574, 573, 572, 570,
+    569, 568, 567, 566, 565, 564, 563, 562, 561, 560, 559, 558, 557, 556, 555, 554, 553, 552, 551, 550, 549, 548, 547,
+    547, 546, 545, 544, 543, 542, 541, 540, 540, 539, 538, 537, 536, 536, 535, 534, 533, 532, 532, 531, 530, 529, 528,
+    528, 527, 526, 525, 525, 524, 523, 522, 522, 521, 520, 520, 519,
+];
+
+/// EIP-2537's discount table for G2 MSM, in thousandths, for 1 to 128 pairs (the last entry applies beyond).
+const BLS12_G2MSM_DISCOUNT: [u16; 128] = [
+    1000, 1000, 923, 884, 855, 832, 812, 796, 782, 770, 759, 749, 740, 732, 724, 717, 711, 704, 699, 693, 688, 683,
+    679, 674, 670, 666, 663, 659, 655, 652, 649, 646, 643, 640, 637, 634, 632, 629, 627, 624, 622, 620, 618, 615, 613,
+    611, 609, 607, 606, 604, 602, 600, 598, 597, 595, 593, 592, 590, 589, 587, 586, 584, 583, 582, 580, 579, 578, 576,
+    575, 574, 573, 571, 570, 569, 568, 567, 566, 565, 563, 562, 561, 560, 559, 558, 557, 556, 555, 554, 553, 552, 552,
+    551, 550, 549, 548, 547, 546, 545, 545, 544, 543, 542, 541, 541, 540, 539, 538, 537, 537, 536, 535, 535, 534, 533,
+    532, 532, 531, 530, 530, 529, 528, 528, 527, 526, 526, 525, 524, 524,
+];
+
+fn msm_gas(pairs: usize, per_pair: u64, table: &[u16; 128]) -> u64 {
+    if pairs == 0 {
+        return 0;
+    }
+    let discount = u64::from(table[(pairs - 1).min(table.len() - 1)]);
+    (pairs as u64).saturating_mul(per_pair).saturating_mul(discount) / 1000
+}
+
+/// BLS12-381 G1 MSM of `pairs` (scalar, point) pairs: `k · 12,000 · discount(k) / 1000` (EIP-2537). One
+/// pair is a scalar multiplication (12,000 gas).
+pub fn bls12_g1msm_gas(pairs: usize) -> u64 {
+    msm_gas(pairs, BLS12_G1MSM_PER_PAIR, &BLS12_G1MSM_DISCOUNT)
+}
+
+/// BLS12-381 G2 MSM of `pairs` pairs: `k · 22,500 · discount(k) / 1000` (EIP-2537).
+pub fn bls12_g2msm_gas(pairs: usize) -> u64 {
+    msm_gas(pairs, BLS12_G2MSM_PER_PAIR, &BLS12_G2MSM_DISCOUNT)
+}
+
+/// BLS12-381 pairing check of `pairs` pairs: `37,700 + 32,600 · pairs` (EIP-2537).
+pub fn bls12_pairing_gas(pairs: usize) -> u64 {
+    BLS12_PAIRING_BASE + BLS12_PAIRING_PER_PAIR * pairs as u64
+}
+
 /// Number of 32-byte words covering `len` bytes (rounded up).
 pub fn words(len: usize) -> u64 {
     (len as u64).div_ceil(32)
@@ -241,6 +317,22 @@ pub const EDDSA_VERIFY_GAS: u64 = 104_425 + (107_543 - TX_BASE) + 2_000;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bls12_precompile_prices_follow_eip2537() {
+        // One pair: no discount.
+        assert_eq!(bls12_g1msm_gas(1), 12_000);
+        assert_eq!(bls12_g2msm_gas(1), 22_500);
+        // Two pairs: G1 discounted to 949/1000, G2 not at all.
+        assert_eq!(bls12_g1msm_gas(2), 2 * 12_000 * 949 / 1000);
+        assert_eq!(bls12_g2msm_gas(2), 45_000);
+        // Beyond 128 pairs the last discount applies.
+        assert_eq!(bls12_g1msm_gas(1_000), 1_000 * 12_000 * 519 / 1000);
+        assert_eq!(bls12_g2msm_gas(1_000), 1_000 * 22_500 * 524 / 1000);
+        assert_eq!(bls12_g1msm_gas(0), 0);
+        // A two-pair check (a BLS signature): 37,700 + 2 · 32,600.
+        assert_eq!(bls12_pairing_gas(2), 102_900);
+    }
 
     #[test]
     fn calldata_costs_16_per_nonzero_and_4_per_zero_byte() {

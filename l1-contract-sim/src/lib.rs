@@ -16,6 +16,9 @@
 //! - [`abi`]: the calldata layout contracts price their calls with.
 //! - [`claims`]: pull payments, what a contract owes to L1 addresses until they withdraw.
 //! - [`deposits`]: the deposit queue, its Poseidon chain and the account registry both rollups share.
+//! - [`ecdsa`]: Ethereum keys, Keccak-256, addresses and `ecrecover` with the low-`s` rule, for designs whose
+//!   parties sign as L1 accounts (channels, Plasma, the sidechain's ECDSA checkpoints).
+//! - [`merkle`]: Keccak-256 Merkle trees and their metered inclusion check (Plasma blocks, withdrawal roots).
 //!
 //! It knows no scaling design: each design's contracts live in that design's crate (`zk-rollup`,
 //! `optimistic`, `channels`, `sidechain`, `plasma`) and implement [`Contract`]. Every gas constant any
@@ -30,9 +33,11 @@ pub mod abi;
 pub mod chain;
 pub mod claims;
 pub mod deposits;
+pub mod ecdsa;
 pub mod error;
 pub mod fees;
 pub mod gas;
+pub mod merkle;
 pub mod test_utils;
 pub mod types;
 
