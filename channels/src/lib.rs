@@ -1,7 +1,14 @@
 //! # channels
 //!
 //! Payment channels settling on the simulated L1.
-//!
-//! Status: Not yet built.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod contract;
+pub mod error;
+pub mod network;
+pub mod party;
+pub mod types;
+pub mod watchtower;
+
+pub use error::{ChannelError, Result};
