@@ -456,6 +456,9 @@ pub struct Report {
     pub atomic: bool,
     /// Covered honest nodes that ended with less than they should (should be empty).
     pub honest_losers: Vec<usize>,
+    /// Honest nodes that were not covered (offline for a whole window without a watchtower) and ended with
+    /// less than they should: the victims of a revoked state nobody answered.
+    pub uncovered_losers: Vec<usize>,
     /// Each node.
     pub node_records: Vec<NodeRecord>,
     /// Each payment.
@@ -513,7 +516,6 @@ struct Sim<'a> {
     offline: Vec<Offline>,
     start: u64,
     unlocks: BTreeMap<(ChannelId, u64), Side>,
-    settled: BTreeMap<ChannelId, BTreeSet<u64>>,
     cheats_done: Vec<bool>,
     mid_payment_done: bool,
     l1_txs: usize,
@@ -657,7 +659,6 @@ impl<'a> Sim<'a> {
             offline: sc.roles.offline.clone(),
             start: 0,
             unlocks: BTreeMap::new(),
-            settled: BTreeMap::new(),
             cheats_done: vec![false; sc.roles.cheaters.len()],
             mid_payment_done: false,
             l1_txs: 0,
@@ -707,10 +708,8 @@ impl<'a> Sim<'a> {
                 ChannelEvent::Unlocked { channel, htlc, to, .. } => {
                     self.unlocks.insert((*channel, *htlc), *to);
                 }
-                ChannelEvent::Settled { channel, .. } => {
-                    if self.revoked_channels.contains(channel) {
-                        self.revoked_succeeded += 1;
-                    }
+                ChannelEvent::Settled { channel, .. } if self.revoked_channels.contains(channel) => {
+                    self.revoked_succeeded += 1;
                 }
                 _ => {}
             }
@@ -1117,7 +1116,6 @@ impl<'a> Sim<'a> {
                             self.send(Sender::Tower(other), 0, call)?;
                         }
                     } else if let Some(n) = [closer_node, other].into_iter().find(|&n| self.online(n)) {
-                        self.settled.insert(id, state.htlcs.iter().map(|h| h.id).collect());
                         self.send(Sender::Node(n), 0, ChannelCall::Settle { channel: id, state })?;
                     }
                 }
@@ -1186,10 +1184,9 @@ impl<'a> Sim<'a> {
                 htlc_locked += h.amount * u128::from(until.saturating_sub(h.since).max(1));
             }
             if outcome == Outcome::Succeeded {
-                for (k, h) in p.hops.iter().enumerate() {
+                for h in &p.hops {
                     expected[h.hop.from] -= h.amount as i128;
                     expected[h.hop.to] += h.amount as i128;
-                    let _ = k;
                 }
             }
             let on_chain = statuses.iter().any(|s| matches!(s, HopStatus::ClaimedOnL1 | HopStatus::RefundedOnL1));
@@ -1228,6 +1225,7 @@ impl<'a> Sim<'a> {
         let window_secs = sc.params.to_self_delay * self.chain.config().slot_seconds;
         let mut node_records = Vec::new();
         let mut losers = Vec::new();
+        let mut uncovered = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
             let has_tower = n.tower.is_some();
             let long_away = self
@@ -1239,6 +1237,8 @@ impl<'a> Sim<'a> {
             let surplus = final_balance as i128 + n.gas as i128 - n.funded as i128 - expected[i];
             if covered && surplus < 0 {
                 losers.push(i);
+            } else if n.role == Role::Honest && surplus < 0 {
+                uncovered.push(i);
             }
             node_records.push(NodeRecord {
                 role: n.role,
@@ -1309,6 +1309,7 @@ impl<'a> Sim<'a> {
             eth_conserved: conserved,
             atomic: mixed == 0,
             honest_losers: losers,
+            uncovered_losers: uncovered,
             node_records,
             payment_records: records,
         }

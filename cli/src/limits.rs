@@ -28,6 +28,10 @@ pub const MAX_ACCOUNTS: u32 = 1_000_000;
 pub const MAX_RUNS: usize = 1000;
 /// `simulate optimistic --dissection`: parts per dissection move, 2 to 256.
 pub const MAX_DISSECTION: u32 = 256;
+/// `simulate channels --nodes`: 3 to 1000 (a random connected graph of payment channels).
+pub const MAX_CHANNEL_NODES: usize = 1000;
+/// `simulate channels --payments`: 1 to 100000 (each a routed multi-hop payment, signed on every hop).
+pub const MAX_CHANNEL_PAYMENTS: usize = 100_000;
 /// `study proof-costs --max-prove-constraints`: 0 to 2^28, the largest evaluation domain
 /// of BN254 (no larger circuit can be proved at all).
 pub const MAX_PROVE_CONSTRAINTS: usize = 1 << 28;
@@ -78,6 +82,16 @@ pub fn runs() -> RangedU64ValueParser<usize> {
 /// Parser of `simulate optimistic --dissection`.
 pub fn dissection() -> RangedI64ValueParser<u32> {
     ranged_u32(2, MAX_DISSECTION)
+}
+
+/// Parser of `simulate channels --nodes`.
+pub fn channel_nodes() -> RangedU64ValueParser<usize> {
+    ranged_usize(3, MAX_CHANNEL_NODES)
+}
+
+/// Parser of `simulate channels --payments`.
+pub fn channel_payments() -> RangedU64ValueParser<usize> {
+    ranged_usize(1, MAX_CHANNEL_PAYMENTS)
 }
 
 /// Parser of `study proof-costs --max-prove-constraints`.

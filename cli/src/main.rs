@@ -22,6 +22,7 @@ mod progress;
 mod prove;
 mod setup;
 mod simulate;
+mod simulate_channels;
 mod simulate_optimistic;
 mod tx;
 mod verify;

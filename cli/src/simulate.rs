@@ -39,6 +39,11 @@ pub enum SimulateCommand {
     /// played by interactive bisection down to a one-step proof on L1. Choose a lying
     /// proposer (`--lie-at`) and who challenges (`--challenger`).
     Optimistic(crate::simulate_optimistic::SimulateOptimisticArgs),
+    /// Payment channels: a seeded random network of two-party channels on one L1
+    /// adjudicator contract, multi-hop HTLC payments routed over it, and an adversary
+    /// (`--attack`): a revoked state broadcast, a withheld preimage, a routing node going
+    /// offline mid-payment, or liquidity griefing; watchtowers on or off.
+    Channels(crate::simulate_channels::SimulateChannelsArgs),
 }
 
 /// Where batches put their public data on L1.
@@ -157,6 +162,7 @@ pub fn run(cmd: SimulateCommand) -> Result<()> {
     match cmd {
         SimulateCommand::Zk(args) => simulate_zk(args),
         SimulateCommand::Optimistic(args) => crate::simulate_optimistic::run(args),
+        SimulateCommand::Channels(args) => crate::simulate_channels::run(args),
     }
 }
 

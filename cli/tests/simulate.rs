@@ -178,3 +178,44 @@ fn simulate_optimistic_catches_a_lie_only_when_somebody_watches() {
     let err = unusable(&["simulate", "optimistic", "--dissection", "1"]);
     assert!(err.contains("dissection"), "{err}");
 }
+
+/// Payment channels: the JSON report's fields, a revoked state punished by a watchtower
+/// and paid out without one, and the flag ranges.
+#[test]
+fn simulate_channels_reports_payments_and_punishes_revoked_states_only_when_watched() {
+    let base = ["simulate", "channels", "--nodes", "6", "--payments", "8", "--json"];
+    let honest = json(&ok(&base));
+    for field in [
+        "payments",
+        "succeeded",
+        "failed",
+        "l1_txs",
+        "l1_gas",
+        "gas_per_payment",
+        "capital_locked_wei_seconds",
+        "penalties",
+        "median_payment_latency_seconds",
+    ] {
+        assert!(honest[field].is_number(), "{field} in {honest}");
+    }
+    assert_eq!(honest["payments"], 8);
+    assert_eq!(honest["eth_conserved"], true);
+    assert_eq!(honest["atomic"], true);
+    assert!(honest["median_payment_latency_seconds"].as_f64().unwrap() < 5.0, "off-chain: round trips only");
+
+    let attack: Vec<&str> = base.iter().copied().chain(["--attack", "revoked"]).collect();
+    let watched = json(&ok(&attack));
+    assert_eq!(watched["revoked_closes"], 1, "{watched}");
+    assert_eq!(watched["penalties"], 1);
+    assert_eq!(watched["penalties_by_watchtower"], 1);
+    let unwatched: Vec<&str> = attack.iter().copied().chain(["--watchtower", "off"]).collect();
+    let unwatched = json(&ok(&unwatched));
+    assert_eq!(unwatched["penalties"], 0);
+    assert_eq!(unwatched["revoked_succeeded"], 1);
+    assert_eq!(unwatched["uncovered_losers"].as_array().map(Vec::len), Some(1));
+
+    let err = unusable(&["simulate", "channels", "--nodes", "2"]);
+    assert!(err.contains("--nodes"), "{err}");
+    let err = unusable(&["simulate", "channels", "--payments", "0"]);
+    assert!(err.contains("--payments"), "{err}");
+}
