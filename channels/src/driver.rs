@@ -22,7 +22,8 @@
 //! - A closed channel is answered by the other party (penalty for a revoked state, update for an old one),
 //!   or by its watchtower while it is offline; settled after the window by either party; its HTLCs are
 //!   unlocked once decided.
-//! - When every payment is resolved, channels close cooperatively (both online, no HTLC pending).
+//! - When every payment is resolved, channels close cooperatively (both online, no HTLC pending), or
+//!   unilaterally on the latest state by the party that is online when the other is away.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -423,6 +424,8 @@ pub struct Report {
     pub l1_txs: usize,
     /// Their gas.
     pub l1_gas: u64,
+    /// Their calldata, bytes.
+    pub l1_calldata_bytes: usize,
     /// `l1_gas / payments`: opens and closes amortised over the run's payments.
     pub gas_per_payment: f64,
     /// Gas by call.
@@ -445,6 +448,13 @@ pub struct Report {
     pub median_payment_latency_seconds: f64,
     /// Spread of those latencies.
     pub payment_latency_seconds: ledger::stats::Spread,
+    /// Per channel, from the first close request (cooperative or unilateral) to L1 finality of the block of
+    /// its last payout: what withdrawing to L1 takes.
+    pub withdrawal_seconds: ledger::stats::Spread,
+    /// Channels closed cooperatively.
+    pub cooperative_closes: usize,
+    /// Channels closed unilaterally (honestly or not).
+    pub unilateral_closes: usize,
     /// Success by payment size.
     pub success_by_size: Vec<SizeBucket>,
     /// Simulated seconds from the first open to the last payout.
@@ -481,7 +491,9 @@ struct Chan {
     a: ChannelEnd,
     b: ChannelEnd,
     opened_at: u64,
+    close_requested_at: Option<u64>,
     done_at: Option<u64>,
+    done_block: Option<u64>,
 }
 
 struct HopRun {
@@ -520,6 +532,7 @@ struct Sim<'a> {
     mid_payment_done: bool,
     l1_txs: usize,
     l1_gas: u64,
+    l1_bytes: usize,
     by_call: BTreeMap<&'static str, (usize, u64)>,
     revoked_closes: usize,
     penalties: usize,
@@ -663,6 +676,7 @@ impl<'a> Sim<'a> {
             mid_payment_done: false,
             l1_txs: 0,
             l1_gas: 0,
+            l1_bytes: 0,
             by_call: BTreeMap::new(),
             revoked_closes: 0,
             penalties: 0,
@@ -683,10 +697,17 @@ impl<'a> Sim<'a> {
     /// Sends one call; an honest actor expects it to succeed.
     fn send(&mut self, from: Sender, value: Wei, call: ChannelCall) -> Result<Vec<ChannelEvent>> {
         let name = call.name();
+        let closing = match &call {
+            ChannelCall::Close { channel, .. } => Some(*channel),
+            ChannelCall::CooperativeClose { signed } => Some(signed.state.channel),
+            _ => None,
+        };
         let tx = TxRequest::new(self.addr(from), call.calldata(self.contract.address()), call).with_value(value);
+        let bytes = tx.calldata.len();
         let r = self.chain.send(&mut self.contract, tx)?;
         self.l1_txs += 1;
         self.l1_gas += r.gas_used;
+        self.l1_bytes += bytes;
         let e = self.by_call.entry(name).or_insert((0, 0));
         e.0 += 1;
         e.1 += r.gas_used;
@@ -696,6 +717,12 @@ impl<'a> Sim<'a> {
         }
         let events = r.outcome.map_err(|revert| ChannelError::Reverted { call: name, revert })?;
         let now = self.chain.now();
+        let block = self.chain.block_number();
+        if let Some(id) = closing {
+            if let Some(c) = self.chans.get_mut(id.0 as usize) {
+                c.close_requested_at.get_or_insert(now);
+            }
+        }
         for e in &events {
             match e {
                 ChannelEvent::Penalized { amount, .. } => {
@@ -724,6 +751,7 @@ impl<'a> Sim<'a> {
                 if self.contract.channel(id).is_some_and(|c| c.phase == Phase::Done) {
                     if let Some(c) = self.chans.get_mut(id.0 as usize) {
                         c.done_at.get_or_insert(now);
+                        c.done_block.get_or_insert(block);
                     }
                 }
             }
@@ -758,7 +786,16 @@ impl<'a> Sim<'a> {
                 seeds,
                 (spec.deposit_a, spec.deposit_b),
             );
-            self.chans.push(Chan { spec: *spec, id, a, b, opened_at: self.chain.now(), done_at: None });
+            self.chans.push(Chan {
+                spec: *spec,
+                id,
+                a,
+                b,
+                opened_at: self.chain.now(),
+                close_requested_at: None,
+                done_at: None,
+                done_block: None,
+            });
         }
         self.chain.advance_slot();
         self.start = self.chain.now();
@@ -1143,8 +1180,21 @@ impl<'a> Sim<'a> {
         if all_resolved {
             for ch in 0..self.chans.len() {
                 let (a, b) = (self.chans[ch].spec.a, self.chans[ch].spec.b);
-                if !self.is_open(ch) || !self.online(a) || !self.online(b) {
+                if !self.is_open(ch) {
                     continue;
+                }
+                // A peer that is away: force-close on the latest state rather than wait.
+                match (self.online(a), self.online(b)) {
+                    (true, true) => {}
+                    (true, false) => {
+                        self.send(Sender::Node(a), 0, self.end(ch, a).close())?;
+                        continue;
+                    }
+                    (false, true) => {
+                        self.send(Sender::Node(b), 0, self.end(ch, b).close())?;
+                        continue;
+                    }
+                    (false, false) => continue,
                 }
                 let c = &self.chans[ch];
                 let Ok(state) = c.a.closing_state() else { continue };
@@ -1279,6 +1329,15 @@ impl<'a> Sim<'a> {
             })
             .collect();
         let spread = ledger::stats::Spread::of(&latencies);
+        let withdrawals: Vec<f64> = self
+            .chans
+            .iter()
+            .filter_map(|c| {
+                let (asked, block) = (c.close_requested_at?, c.done_block?);
+                Some(self.chain.finality_time(block).saturating_sub(asked) as f64)
+            })
+            .collect();
+        let count = |name: &str| self.by_call.get(name).map_or(0, |c| c.0);
         Report {
             nodes: sc.nodes,
             channels: self.chans.len(),
@@ -1289,6 +1348,7 @@ impl<'a> Sim<'a> {
             resolved_on_chain: records.iter().filter(|r| r.on_chain).count(),
             l1_txs: self.l1_txs,
             l1_gas: self.l1_gas,
+            l1_calldata_bytes: self.l1_bytes,
             gas_per_payment: if records.is_empty() { 0.0 } else { self.l1_gas as f64 / records.len() as f64 },
             gas_by_call: self
                 .by_call
@@ -1304,6 +1364,9 @@ impl<'a> Sim<'a> {
             revoked_succeeded: self.revoked_succeeded,
             median_payment_latency_seconds: spread.median,
             payment_latency_seconds: spread,
+            withdrawal_seconds: ledger::stats::Spread::of(&withdrawals),
+            cooperative_closes: count("cooperative close"),
+            unilateral_closes: count("close"),
             success_by_size,
             duration_seconds: end_time.saturating_sub(self.chans.first().map_or(0, |c| c.opened_at)),
             eth_conserved: conserved,

@@ -5,16 +5,20 @@
 //! - [`optimistic::OptimisticDesign`]: the optimistic rollup with interactive fraud proofs
 //!   ([`optimistic::run`](::optimistic::run)), honest and under attack.
 //!
-//! Still to come, each in a module of its own here, wrapping its crate's simulation: sidechain,
-//! payment channels, Plasma.
+//! - [`channels::ChannelsDesign`]: payment channels with multi-hop HTLC payments
+//!   ([`channels::run`](::channels::run)), honest and with a revoked state broadcast.
+//!
+//! Still to come, each in a module of its own here, wrapping its crate's simulation: sidechain, Plasma.
 //!
 //! Each maps its crate's report into [`crate::metrics::DesignMetrics`] and computes the throughput ceiling
 //! with [`crate::metrics::throughput_ceiling`] from its measured gas (and blob bytes) per transaction. Like
 //! for like: times come from what the runs recorded, L1 bytes from the calldata (and blobs) sent, medians
 //! from [`ledger::stats::median`], soft confirmation from the workload's network delay for every design.
 
+pub mod channels;
 pub mod optimistic;
 pub mod zk;
 
+pub use channels::ChannelsDesign;
 pub use optimistic::OptimisticDesign;
 pub use zk::ZkDesign;
