@@ -20,6 +20,15 @@ use crate::runner::Design;
 /// Units each user deposits, as in the optimistic design (one unit is one gwei: 1 ETH each).
 pub const DEPOSIT_UNITS: u64 = 1_000_000_000;
 
+/// How the workload's transactions were mapped: those that are no routed payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mapping {
+    /// Transfers from a user to itself (nothing to route).
+    pub self_transfers: usize,
+    /// Withdrawals (they become the closes).
+    pub withdrawals: usize,
+}
+
 /// Payment channels with the default protocol parameters (`to_self_delay` 144 blocks, `cltv_expiry_delta`
 /// 48) and the workload's network delay per message.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +53,7 @@ impl ChannelsDesign {
 
     /// The scenario a workload becomes, and how many of its transfers were to the payer itself (nothing to
     /// route) and how many were withdrawals.
-    pub fn scenario(workload: &Workload, rng: &mut SimRng) -> Result<(Scenario, usize, usize)> {
+    pub fn scenario(workload: &Workload, rng: &mut SimRng) -> Result<(Scenario, Mapping)> {
         let depth = (u32::BITS - workload.accounts.saturating_sub(1).leading_zeros()).max(1);
         let tree = TreeShape::new(depth, Arity::Binary)?;
         let mix = Mix { withdrawal_share: workload.withdrawal_share };
@@ -93,7 +102,8 @@ impl ChannelsDesign {
         }
         let params =
             Params { hop_delay_ms: (workload.network_delay_seconds * 1000.0).round() as u64, ..Params::default() };
-        Ok((Scenario { nodes, channels: specs, payments, roles: Roles::default(), params }, to_self, withdrawals))
+        let mapping = Mapping { self_transfers: to_self, withdrawals };
+        Ok((Scenario { nodes, channels: specs, payments, roles: Roles::default(), params }, mapping))
     }
 
     /// The attack run's scenario: the payer of the first payment closes its channel on its best revoked state
@@ -119,9 +129,9 @@ impl ChannelsDesign {
         scenario: &Scenario,
         workload: &Workload,
         chain: &ChainConfig,
-        to_self: usize,
-        withdrawals: usize,
+        mapping: Mapping,
     ) -> Result<DesignMetrics> {
+        let Mapping { self_transfers: to_self, withdrawals } = mapping;
         for (what, r) in [("honest run", honest), ("attack run", attacked)] {
             if !r.eth_conserved || !r.atomic || !r.honest_losers.is_empty() {
                 return Err(Self::err(format!(
@@ -245,13 +255,13 @@ impl Design for ChannelsDesign {
         if *chain != ChainConfig::default() {
             return Err(Self::err("runs on the default chain only"));
         }
-        let (scenario, to_self, withdrawals) = Self::scenario(workload, rng)?;
+        let (scenario, mapping) = Self::scenario(workload, rng)?;
         progress.stage("payment channels: honest network");
         let honest = channels::run(&scenario, rng).map_err(Self::err)?;
         progress.stage("payment channels: revoked state against an offline victim with a watchtower");
         let attacked_scenario = Self::attacked(&scenario, workload);
         let attacked = channels::run(&attacked_scenario, &mut workload.rng()).map_err(Self::err)?;
-        let metrics = self.metrics(&honest, &attacked, &scenario, workload, chain, to_self, withdrawals)?;
+        let metrics = self.metrics(&honest, &attacked, &scenario, workload, chain, mapping)?;
         self.last = Some((honest, attacked));
         Ok(metrics)
     }
