@@ -51,6 +51,10 @@ pub const DEFAULT_NODES: usize = 20;
 pub const GAS_MONEY: Wei = ETHER;
 /// Slots after which a run that has not finished is abandoned.
 pub const MAX_SLOTS: u64 = 200_000;
+/// The largest deposit or payment a scenario may name: a billion ether (sums stay far from overflow).
+pub const MAX_AMOUNT: Wei = 1_000_000_000 * ETHER;
+/// The largest number of blocks a protocol parameter may be (about 139 days of slots).
+pub const MAX_PARAM_BLOCKS: u64 = 1_000_000;
 
 /// The protocol parameters of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -525,6 +529,7 @@ struct Sim<'a> {
     nodes: Vec<Node>,
     chans: Vec<Chan>,
     pays: Vec<PaymentRun>,
+    unresolved: BTreeSet<usize>,
     offline: Vec<Offline>,
     start: u64,
     unlocks: BTreeMap<(ChannelId, u64), Side>,
@@ -564,7 +569,7 @@ pub fn run(sc: &Scenario, rng: &mut impl Rng) -> Result<Report> {
     let mut slots = 0u64;
     loop {
         let now = sim.chain.now();
-        while next < sc.payments.len() && sim.start + sc.payments[next].at_seconds <= now {
+        while next < sc.payments.len() && sim.start.saturating_add(sc.payments[next].at_seconds) <= now {
             sim.start_payment(next, rng)?;
             next += 1;
         }
@@ -587,12 +592,19 @@ fn validate(sc: &Scenario) -> Result<()> {
         return bad("at least 2 nodes".into());
     }
     for c in &sc.channels {
-        if c.a >= sc.nodes || c.b >= sc.nodes || c.a == c.b || c.deposit_a == 0 || c.deposit_b == 0 {
+        if c.a >= sc.nodes
+            || c.b >= sc.nodes
+            || c.a == c.b
+            || !(1..=MAX_AMOUNT).contains(&c.deposit_a)
+            || !(1..=MAX_AMOUNT).contains(&c.deposit_b)
+            || c.fee_base_wei > MAX_AMOUNT
+            || c.fee_ppm > 1_000_000
+        {
             return bad(format!("channel {c:?}"));
         }
     }
     for p in &sc.payments {
-        if p.from >= sc.nodes || p.to >= sc.nodes || p.from == p.to || p.amount == 0 {
+        if p.from >= sc.nodes || p.to >= sc.nodes || p.from == p.to || !(1..=MAX_AMOUNT).contains(&p.amount) {
             return bad(format!("payment {p:?}"));
         }
     }
@@ -608,7 +620,20 @@ fn validate(sc: &Scenario) -> Result<()> {
     if nodes.into_iter().any(|n| n >= sc.nodes) {
         return bad("a role names a node that does not exist".into());
     }
+    if sc.channels.len() > 100_000 || sc.payments.len() > 1_000_000 {
+        return bad("at most 100,000 channels and 1,000,000 payments".into());
+    }
     let p = sc.params;
+    let blocks = [p.to_self_delay, p.cltv_expiry_delta, p.final_cltv_expiry_delta, p.withhold_margin];
+    if blocks.iter().any(|&b| b > MAX_PARAM_BLOCKS)
+        || p.hop_delay_ms > 3_600_000
+        || p.max_attempts > 100
+        || p.max_htlcs > 483
+    {
+        return bad(format!(
+            "protocol parameters out of range (blocks up to {MAX_PARAM_BLOCKS}, delay up to an hour, 100 attempts, 483 HTLCs)"
+        ));
+    }
     if p.to_self_delay == 0
         || p.cltv_expiry_delta <= p.withhold_margin
         || p.final_cltv_expiry_delta <= p.withhold_margin
@@ -643,7 +668,8 @@ impl<'a> Sim<'a> {
                         0
                     }
                 })
-                .sum();
+                .try_fold(0, Wei::checked_add)
+                .ok_or_else(|| ChannelError::Amount("deposits".into()))?;
             let funded = deposits.checked_add(GAS_MONEY).ok_or_else(|| ChannelError::Amount("deposits".into()))?;
             chain.fund(key.address(), funded);
             let tower = sc.roles.watchtowers.contains(&i).then(|| {
@@ -669,6 +695,7 @@ impl<'a> Sim<'a> {
             nodes,
             chans: Vec::new(),
             pays: Vec::new(),
+            unresolved: BTreeSet::new(),
             offline: sc.roles.offline.clone(),
             start: 0,
             unlocks: BTreeMap::new(),
@@ -954,6 +981,9 @@ impl<'a> Sim<'a> {
         }
         self.pays.push(run);
         let last = self.pays.len() - 1;
+        if !self.pays[last].done {
+            self.unresolved.insert(last);
+        }
         self.progress(last)?;
         Ok(())
     }
@@ -1069,6 +1099,9 @@ impl<'a> Sim<'a> {
         if self.pays[pi].hops.iter().all(|h| h.status != HopStatus::Pending) {
             self.pays[pi].done = true;
         }
+        if self.pays[pi].done {
+            self.unresolved.remove(&pi);
+        }
         Ok(())
     }
 
@@ -1092,7 +1125,7 @@ impl<'a> Sim<'a> {
         let block = self.chain.block_number();
         // Cheats due.
         for (ci, cheat) in self.sc.roles.cheaters.iter().enumerate() {
-            if self.cheats_done[ci] || now < self.start + cheat.at_seconds || !self.online(cheat.node) {
+            if self.cheats_done[ci] || now < self.start.saturating_add(cheat.at_seconds) || !self.online(cheat.node) {
                 continue;
             }
             self.cheats_done[ci] = true;
@@ -1131,7 +1164,8 @@ impl<'a> Sim<'a> {
             }
         }
         // Payments.
-        for pi in 0..self.pays.len() {
+        let open: Vec<usize> = self.unresolved.iter().copied().collect();
+        for pi in open {
             self.progress(pi)?;
         }
         // Channels on L1.
@@ -1175,7 +1209,7 @@ impl<'a> Sim<'a> {
         }
         // Once everything is resolved, close cooperatively.
         let all_resolved = self.pays.len() == self.sc.payments.len()
-            && self.pays.iter().all(|p| p.done)
+            && self.unresolved.is_empty()
             && self.cheats_done.iter().all(|&d| d);
         if all_resolved {
             for ch in 0..self.chans.len() {
@@ -1207,7 +1241,7 @@ impl<'a> Sim<'a> {
     }
 
     fn finished(&self) -> bool {
-        self.pays.iter().all(|p| p.done)
+        self.unresolved.is_empty()
             && self.cheats_done.iter().all(|&d| d)
             && self.chans.iter().all(|c| self.contract.channel(c.id).is_some_and(|x| x.phase == Phase::Done))
     }
