@@ -457,6 +457,8 @@ fn size_flags_out_of_range_are_refused_before_any_work() {
         (vec!["simulate", "optimistic"], "--dissection", EXTREMES.to_vec()),
         // 4 users, the proposer's deposit and 16 transactions: 21 in all, 0 to 20.
         (vec!["simulate", "optimistic"], "--lie-at", vec!["21", "4294967296", "1099511627776", "18446744073709551615"]),
+        (vec!["simulate", "channels"], "--nodes", [&EXTREMES[..], &["2", "1001"]].concat()),
+        (vec!["simulate", "channels"], "--payments", [&EXTREMES[..], &["100001"]].concat()),
         (vec!["compare"], "--txs", EXTREMES.to_vec()),
         (vec!["compare"], "--accounts", EXTREMES.to_vec()),
         (vec!["compare"], "--batch-size", EXTREMES.to_vec()),
