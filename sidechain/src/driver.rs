@@ -348,7 +348,7 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
     let bridge = Bridge::new(Address::from_label("sidechain-bridge"), params.clone());
     let mut world = World::new(chain, bridge);
     for v in &roster {
-        let receipt = world.send(v.address(), v.stake, BridgeCall::Register { bls_key: v.bls_public, pop: v.pop })?;
+        let receipt = world.send(v.address(), v.stake, v.register_call(scenario.scheme)?)?;
         expect_ok("Register", &receipt)?;
     }
     let stakes: Vec<Wei> = roster.iter().map(|v| v.stake).collect();
@@ -385,7 +385,7 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
     let start_ms = world.chain.now() * 1000;
     let interval_ms = scenario.tx_interval_seconds.saturating_mul(1000);
     for (j, tx) in plan.txs.iter().enumerate() {
-        stream.push((tx.clone(), start_ms + (j as u64 + 1) * interval_ms));
+        stream.push((*tx, start_ms + (j as u64 + 1) * interval_ms));
     }
 
     let members = |world: &World| -> Vec<usize> { world.bridge.set().members.clone() };
@@ -513,8 +513,7 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
         // Rotation: before the first checkpoint, a newcomer registers and one genesis validator unbonds.
         if commit.height == 1 {
             if let Some(v) = &newcomer {
-                let receipt =
-                    world.send(v.address(), v.stake, BridgeCall::Register { bls_key: v.bls_public, pop: v.pop })?;
+                let receipt = world.send(v.address(), v.stake, v.register_call(scenario.scheme)?)?;
                 expect_ok("Register", &receipt)?;
                 let leaver = roster[0].address();
                 let receipt = world.send(leaver, 0, BridgeCall::Unbond)?;

@@ -50,7 +50,7 @@ pub fn checkpoint_gas_table<R: RngCore + CryptoRng>(sizes: &[usize], rng: &mut R
         let mut world = World::new(chain, Bridge::new(Address::from_label("sidechain-bridge"), params));
         let mut register_gas = 0;
         for v in &roster[..n] {
-            let r = world.send(v.address(), v.stake, BridgeCall::Register { bls_key: v.bls_public, pop: v.pop })?;
+            let r = world.send(v.address(), v.stake, BridgeCall::Register { bls: Some(v.bls_registration()?) })?;
             if let Err(revert) = r.outcome {
                 return Err(SidechainError::Reverted { call: "Register", revert });
             }

@@ -7,7 +7,8 @@ use l1_contract_sim::ecdsa::EthKey;
 use l1_contract_sim::{Address, Wei, ETHER};
 use serde::{Deserialize, Serialize};
 
-use crate::bls::{BlsPublicKey, BlsSecretKey, BlsSignature};
+use crate::bls::{BlsPublicKey, BlsSecretKey};
+use crate::contract::{BlsRegistration, BridgeCall, SignatureScheme};
 use crate::error::Result;
 
 /// `a · k` for a small `k`, as a 256-bit number `(high, low)`.
@@ -71,8 +72,6 @@ pub struct Validator {
     pub bls: BlsSecretKey,
     /// Its BLS public key, computed once.
     pub bls_public: BlsPublicKey,
-    /// Its proof of possession, computed once.
-    pub pop: BlsSignature,
     /// Wei it stakes on L1.
     pub stake: Wei,
 }
@@ -81,25 +80,45 @@ impl Validator {
     /// A validator with fresh keys from `rng` and `stake`.
     ///
     /// # Errors
-    /// As [`BlsSecretKey::proof_of_possession`].
+    /// Never in practice (the signature is kept for key schemes that can fail).
     pub fn random<R: RngCore + CryptoRng>(rng: &mut R, stake: Wei) -> Result<Validator> {
         let eth = EthKey::random(rng);
         let bls = BlsSecretKey::random(rng);
         let bls_public = bls.public_key();
-        let pop = bls.proof_of_possession()?;
-        Ok(Validator { eth, bls, bls_public, pop, stake })
+        Ok(Validator { eth, bls, bls_public, stake })
     }
 
     /// Its L1 address.
     pub fn address(&self) -> Address {
         self.eth.address()
     }
+
+    /// Its BLS key with a fresh proof of possession, as a registration carries them.
+    ///
+    /// # Errors
+    /// As [`BlsSecretKey::proof_of_possession`].
+    pub fn bls_registration(&self) -> Result<BlsRegistration> {
+        Ok(BlsRegistration { key: self.bls_public, pop: self.bls.proof_of_possession()? })
+    }
+
+    /// The registration call for a bridge of `scheme`: an ECDSA bridge needs no BLS key (the address is the
+    /// signer), a BLS bridge needs the key and its proof of possession.
+    ///
+    /// # Errors
+    /// As [`Validator::bls_registration`].
+    pub fn register_call(&self, scheme: SignatureScheme) -> Result<BridgeCall> {
+        let bls = match scheme {
+            SignatureScheme::Ecdsa => None,
+            SignatureScheme::Bls => Some(self.bls_registration()?),
+        };
+        Ok(BridgeCall::Register { bls })
+    }
 }
 
 /// `n` validators with stakes from `distribution`.
 ///
 /// # Errors
-/// As [`Validator::random`].
+/// Never in practice (the signature is kept for key schemes that can fail).
 pub fn generate<R: RngCore + CryptoRng>(
     n: usize,
     distribution: &StakeDistribution,

@@ -128,13 +128,23 @@ pub enum ValidatorStatus {
     Left,
 }
 
+/// A BLS key with its proof of possession, as a registration carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlsRegistration {
+    /// The key (G1).
+    pub key: BlsPublicKey,
+    /// Its proof of possession (G2).
+    pub pop: BlsSignature,
+}
+
 /// A validator as the bridge registers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisteredValidator {
     /// Its L1 address: the ECDSA signer.
     pub address: Address,
-    /// Its BLS key, checked with its proof of possession.
-    pub bls_key: BlsPublicKey,
+    /// Its BLS key, checked with its proof of possession (`None`: registered with an ECDSA bridge without
+    /// one).
+    pub bls_key: Option<BlsPublicKey>,
     /// Wei staked (less what was slashed).
     pub stake: Wei,
     /// Where it stands.
@@ -172,12 +182,10 @@ pub struct AcceptedCheckpoint {
 /// The bridge's calls.
 #[derive(Debug, Clone)]
 pub enum BridgeCall {
-    /// Register as a validator, staking the call's value.
+    /// Register as a validator, staking the call's value; the sender's address is its ECDSA identity.
     Register {
-        /// The BLS key.
-        bls_key: BlsPublicKey,
-        /// Its proof of possession.
-        pop: BlsSignature,
+        /// Its BLS key and proof of possession: required by a BLS bridge, checked by any bridge if given.
+        bls: Option<BlsRegistration>,
     },
     /// Leave the set at the next checkpoint.
     Unbond,
@@ -422,12 +430,7 @@ impl Bridge {
         self.locked + self.stake_held + self.claims.total()
     }
 
-    fn register(
-        &mut self,
-        env: &mut Env<'_>,
-        bls_key: BlsPublicKey,
-        pop: BlsSignature,
-    ) -> Result<Vec<BridgeEvent>, Revert> {
+    fn register(&mut self, env: &mut Env<'_>, bls: Option<BlsRegistration>) -> Result<Vec<BridgeEvent>, Revert> {
         if env.value() < self.params.min_stake {
             return Err(revert(format!("a validator stakes at least {} wei", self.params.min_stake)));
         }
@@ -435,10 +438,20 @@ impl Bridge {
         if self.by_address.contains_key(&env.sender()) {
             return Err(revert("this address is already a validator"));
         }
-        verify::check_registration(env, &bls_key, &pop)?;
+        let bls_key = match bls {
+            Some(BlsRegistration { key, pop }) => {
+                verify::check_registration(env, &key, &pop)?;
+                Some(key)
+            }
+            None if self.params.scheme == SignatureScheme::Bls => {
+                return Err(revert("a BLS bridge needs the validator's BLS key and proof of possession"))
+            }
+            None => None,
+        };
         let id = self.validators.len();
         let genesis = !self.sealed;
-        env.charge("store key (3 slots), address, stake and status", 4 * gas::SSTORE_SET);
+        let slots = if bls_key.is_some() { 4 } else { 1 };
+        env.charge("store key (3 slots), address, stake and status", slots * gas::SSTORE_SET);
         env.charge("update the set", gas::SSTORE_RESET);
         env.charge("emit Registered", gas::log_gas(2, 32));
         self.validators.push(RegisteredValidator {
@@ -686,10 +699,12 @@ impl Bridge {
     pub fn calldata(&self, call: &BridgeCall) -> Vec<u8> {
         let mut out = Vec::new();
         match call {
-            BridgeCall::Register { bls_key, pop } => {
+            BridgeCall::Register { bls } => {
                 push_selector(&mut out, 0x31);
-                out.extend_from_slice(&eip2537_g1(bls_key));
-                out.extend_from_slice(&eip2537_g2(pop));
+                if let Some(b) = bls {
+                    out.extend_from_slice(&eip2537_g1(&b.key));
+                    out.extend_from_slice(&eip2537_g2(&b.pop));
+                }
             }
             BridgeCall::Unbond => push_selector(&mut out, 0x32),
             BridgeCall::Deposit { to, public_key } => {
@@ -737,7 +752,7 @@ impl Contract for Bridge {
             return Err(revert("this call takes no value"));
         }
         match call {
-            BridgeCall::Register { bls_key, pop } => self.register(env, bls_key, pop),
+            BridgeCall::Register { bls } => self.register(env, bls),
             BridgeCall::Unbond => self.unbond(env),
             BridgeCall::Deposit { to, public_key } => self.deposit(env, to, public_key),
             BridgeCall::SubmitCheckpoint { checkpoint, signatures } => {

@@ -29,7 +29,7 @@ fn setup(scheme: SignatureScheme, stakes: &[u128]) -> (World, Vec<Validator>) {
     let bridge = Bridge::new(Address::from_label("bridge"), BridgeParams::new(scheme, tree(), roster.len()));
     let mut world = World::new(chain, bridge);
     for v in &roster {
-        let r = world.send(v.address(), v.stake, BridgeCall::Register { bls_key: v.bls_public, pop: v.pop }).unwrap();
+        let r = world.send(v.address(), v.stake, v.register_call(scheme).unwrap()).unwrap();
         assert!(r.succeeded(), "{:?}", r.outcome);
     }
     (world, roster)
@@ -166,22 +166,31 @@ fn a_rogue_bls_key_is_refused_at_registration() {
     // The attacker cannot prove possession of the rogue key; whatever it sends is refused.
     let attacker = Address::from_label("rogue");
     world.chain.fund(attacker, 10 * ETHER);
-    for pop in [a.proof_of_possession().unwrap(), roster[0].pop, BlsSignature(ark_bls12_381::G2Affine::generator())] {
-        let r = world.send(attacker, ETHER, BridgeCall::Register { bls_key: rogue, pop }).unwrap();
+    for pop in [
+        a.proof_of_possession().unwrap(),
+        roster[0].bls_registration().unwrap().pop,
+        BlsSignature(ark_bls12_381::G2Affine::generator()),
+    ] {
+        let r = world
+            .send(attacker, ETHER, BridgeCall::Register { bls: Some(BlsRegistration { key: rogue, pop }) })
+            .unwrap();
         assert!(r.outcome.unwrap_err().0.contains("proof of possession"));
     }
     // Nor can it register the identity or reuse an address.
     let id = BlsPublicKey(ark_bls12_381::G1Affine::zero());
     assert!(!world
-        .send(attacker, ETHER, BridgeCall::Register { bls_key: id, pop: roster[0].pop })
+        .send(
+            attacker,
+            ETHER,
+            BridgeCall::Register {
+                bls: Some(BlsRegistration { key: id, pop: roster[0].bls_registration().unwrap().pop })
+            }
+        )
         .unwrap()
         .succeeded());
     let v = &roster[1];
     world.chain.fund(v.address(), 2 * ETHER);
-    assert!(!world
-        .send(v.address(), ETHER, BridgeCall::Register { bls_key: v.bls_public, pop: v.pop })
-        .unwrap()
-        .succeeded());
+    assert!(!world.send(v.address(), ETHER, v.register_call(SignatureScheme::Bls).unwrap()).unwrap().succeeded());
     assert_eq!(world.bridge.validators().len(), 3);
 }
 

@@ -111,11 +111,15 @@ pub fn bls_signed_stake(
     if chosen.is_empty() {
         return Err(Revert::new("no signer"));
     }
+    let keys: Vec<&BlsPublicKey> = chosen
+        .iter()
+        .map(|m| m.bls_key.as_ref().ok_or_else(|| Revert::new(format!("{} has no BLS key", m.address))))
+        .collect::<Result<_, _>>()?;
     let k = chosen.len() as u64;
     env.charge("read the signers' BLS keys (3 slots each)", 3 * gas::SLOAD_COLD * k);
     env.charge("read the signers' stakes", gas::SLOAD_COLD * k);
     env.charge("aggregate the signers' keys (G1ADD)", gas::BLS12_G1ADD * (k - 1));
-    let apk = crate::bls::aggregate_keys(chosen.iter().map(|m| &m.bls_key));
+    let apk = crate::bls::aggregate_keys(keys);
     env.charge("hash the checkpoint to G2", hash_to_g2_gas(digest.len(), DST_SIGN.len()));
     let hashed = hash_to_g2(DST_SIGN, digest).map_err(|e| Revert::new(e.to_string()))?;
     env.charge("pairing check (2 pairs)", gas::bls12_pairing_gas(2));
