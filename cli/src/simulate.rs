@@ -39,6 +39,11 @@ pub enum SimulateCommand {
     /// played by interactive bisection down to a one-step proof on L1. Choose a lying
     /// proposer (`--lie-at`) and who challenges (`--challenger`).
     Optimistic(crate::simulate_optimistic::SimulateOptimisticArgs),
+    /// A proof-of-stake sidechain (Tendermint-style BFT, 2 s blocks) with a checkpoint
+    /// bridge on L1 that trusts more than 2/3 of the stake: ECDSA or BLS checkpoints,
+    /// offline validators, a colluding coalition draining the bridge, equivocation
+    /// slashed on L1; or (`--gas-table`) checkpoint gas by validator count.
+    Sidechain(crate::simulate_sidechain::SimulateSidechainArgs),
 }
 
 /// Where batches put their public data on L1.
@@ -157,6 +162,7 @@ pub fn run(cmd: SimulateCommand) -> Result<()> {
     match cmd {
         SimulateCommand::Zk(args) => simulate_zk(args),
         SimulateCommand::Optimistic(args) => crate::simulate_optimistic::run(args),
+        SimulateCommand::Sidechain(args) => crate::simulate_sidechain::run(args),
     }
 }
 

@@ -305,6 +305,7 @@ pub struct Bridge {
     validators: Vec<RegisteredValidator>,
     by_address: BTreeMap<Address, usize>,
     set: ValidatorSet,
+    set_key: Option<BlsPublicKey>,
     sealed: bool,
     checkpoints: Vec<AcceptedCheckpoint>,
     paid: BTreeSet<(u64, u64)>,
@@ -330,6 +331,7 @@ impl Bridge {
             validators: Vec::new(),
             by_address: BTreeMap::new(),
             set: ValidatorSet { id: 0, members: Vec::new(), total_stake: 0 },
+            set_key: None,
             sealed: false,
             checkpoints: Vec::new(),
             paid: BTreeSet::new(),
@@ -467,6 +469,7 @@ impl Bridge {
             self.set.members.push(id);
             self.set.total_stake += env.value();
             self.sealed = self.set.members.len() >= self.params.genesis_validators;
+            self.update_set_key(env, 1);
         }
         Ok(vec![BridgeEvent::Registered { validator: id, active: genesis }])
     }
@@ -527,9 +530,15 @@ impl Bridge {
             (SignatureScheme::Ecdsa, CheckpointSignatures::Ecdsa(sigs)) => {
                 verify::ecdsa_signed_stake(env, &digest, sigs, &members)?
             }
-            (SignatureScheme::Bls, CheckpointSignatures::Bls { signers, aggregate }) => {
-                verify::bls_signed_stake(env, &digest, signers, aggregate, &members)?
-            }
+            (SignatureScheme::Bls, CheckpointSignatures::Bls { signers, aggregate }) => verify::bls_signed_stake(
+                env,
+                &digest,
+                signers,
+                aggregate,
+                &members,
+                self.set_key.as_ref(),
+                self.set.total_stake,
+            )?,
             _ => return Err(revert(format!("this bridge takes {} signatures", self.params.scheme.name()))),
         };
         let total = self.set.total_stake;
@@ -553,6 +562,24 @@ impl Bridge {
         }];
         events.extend(self.rotate(env));
         Ok(events)
+    }
+
+    /// Keeps the sum of the current set's BLS keys in storage (3 slots), updated with one G1ADD per member
+    /// that joined or left; `None` while a member has no BLS key.
+    fn update_set_key(&mut self, env: &mut Env<'_>, changes: usize) {
+        let keys: Option<Vec<BlsPublicKey>> = self.set.members.iter().map(|&i| self.validators[i].bls_key).collect();
+        self.set_key = keys.map(|k| crate::bls::aggregate_keys(&k));
+        if self.set_key.is_some() {
+            env.charge(
+                "update the set's aggregate BLS key (G1ADD, 3 slots)",
+                gas::BLS12_G1ADD * changes as u64 + 3 * gas::SSTORE_RESET,
+            );
+        }
+    }
+
+    /// The sum of the current set's BLS keys, as stored.
+    pub fn set_key(&self) -> Option<&BlsPublicKey> {
+        self.set_key.as_ref()
     }
 
     /// Applies pending joins and leaves after a checkpoint: a new set id, leavers' stake credited.
@@ -593,6 +620,7 @@ impl Bridge {
         );
         env.charge("emit SetRotated", gas::log_gas(1, 32 * (joined.len() + left.len()) + 32));
         self.set = ValidatorSet { id: self.set.id + 1, members, total_stake };
+        self.update_set_key(env, joined.len() + left.len());
         Some(BridgeEvent::SetRotated { id: self.set.id, joined, left })
     }
 

@@ -6,9 +6,10 @@
 //! stake). Calldata: three words per signature.
 //!
 //! # BLS (EIP-2537)
-//! The signer bitmap selects members; for each the contract reads its key (3 slots: the 96 bytes of an
-//! uncompressed G1 point) and its stake (1 slot) cold, and sums the keys with one G1ADD
-//! ([`gas::BLS12_G1ADD`]) per signer after the first. The checkpoint digest is hashed to G2 as RFC 9380
+//! The signer bitmap selects members. The aggregate key is the sum of the signers' keys, each read cold
+//! (3 slots: the 96 bytes of an uncompressed G1 point, and 1 for its stake) and added with one G1ADD
+//! ([`gas::BLS12_G1ADD`]); when more than half the set signs, the contract instead starts from the stored sum
+//! of the whole set's keys and subtracts the absent members' (see [`bls_signed_stake`]). The checkpoint digest is hashed to G2 as RFC 9380
 //! does: `expand_message_xmd` with the SHA-256 precompile (one hash of the padded message and tag, then one
 //! per 32 output bytes, 256 bytes in all), four reductions modulo p with MODEXP ([`gas::MODEXP_MIN`]), two
 //! map-to-G2 calls ([`gas::BLS12_MAP_FP2_TO_G2`], cofactor cleared inside) and one G2ADD. Then one pairing
@@ -20,6 +21,7 @@
 //! points outside the subgroup) and its proof of possession with a hash to G2 (domain [`DST_POP`]) and a
 //! two-pair pairing check: without it, a rogue key `g1·a − Σ pk_i` would let one party sign for a whole set.
 
+use ark_ec::{AffineRepr, CurveGroup};
 use l1_contract_sim::ecdsa::{ecrecover_charged, EthSignature};
 use l1_contract_sim::{gas, Env, Revert, Wei};
 
@@ -93,38 +95,63 @@ pub fn ecdsa_signed_stake(
 }
 
 /// The stake of the members marked in `signers`, after checking their aggregate signature of `digest`,
-/// charging the EIP-2537 precompiles and the key reads.
+/// charging the EIP-2537 precompiles and the key reads. The aggregate key is built the cheaper way: summing
+/// the signers' keys when they are at most half of the set, or else subtracting the absent members' keys from
+/// the stored sum of the whole set (`set_key`), so that a checkpoint signed by everybody reads no key at all
+/// (as BLS signature checkers on Ethereum do, e.g. EigenLayer's `BLSSignatureChecker`). The stake follows
+/// the same way: the signers' stakes, or the total less the absent members'.
 ///
 /// # Errors
-/// A [`Revert`] for a bitmap of the wrong length, no signer, or an aggregate that does not verify.
+/// A [`Revert`] for a bitmap of the wrong length, no signer, a signer without a BLS key, or an aggregate that
+/// does not verify.
 pub fn bls_signed_stake(
     env: &mut Env<'_>,
     digest: &[u8; 32],
     signers: &[bool],
     aggregate: &BlsSignature,
     members: &[&RegisteredValidator],
+    set_key: Option<&BlsPublicKey>,
+    total_stake: Wei,
 ) -> Result<Wei, Revert> {
     if signers.len() != members.len() {
         return Err(Revert::new(format!("the bitmap has {} bits for {} validators", signers.len(), members.len())));
     }
-    let chosen: Vec<&RegisteredValidator> = members.iter().zip(signers).filter(|(_, &s)| s).map(|(m, _)| *m).collect();
-    if chosen.is_empty() {
+    type Marked<'a> = Vec<(&'a RegisteredValidator, bool)>;
+    let (present, absent): (Marked<'_>, Marked<'_>) =
+        members.iter().zip(signers).map(|(m, s)| (*m, *s)).partition(|(_, s)| *s);
+    if present.is_empty() {
         return Err(Revert::new("no signer"));
     }
-    let keys: Vec<&BlsPublicKey> = chosen
-        .iter()
-        .map(|m| m.bls_key.as_ref().ok_or_else(|| Revert::new(format!("{} has no BLS key", m.address))))
-        .collect::<Result<_, _>>()?;
-    let k = chosen.len() as u64;
-    env.charge("read the signers' BLS keys (3 slots each)", 3 * gas::SLOAD_COLD * k);
-    env.charge("read the signers' stakes", gas::SLOAD_COLD * k);
-    env.charge("aggregate the signers' keys (G1ADD)", gas::BLS12_G1ADD * (k - 1));
-    let apk = crate::bls::aggregate_keys(keys);
+    let key_of = |m: &RegisteredValidator| -> Result<BlsPublicKey, Revert> {
+        m.bls_key.ok_or_else(|| Revert::new(format!("{} has no BLS key", m.address)))
+    };
+    let (apk, signed) = match set_key {
+        Some(set_key) if present.len() > absent.len() => {
+            let n = absent.len() as u64;
+            env.charge("read the set's aggregate BLS key (3 slots)", 3 * gas::SLOAD_COLD);
+            env.charge("read the absent members' BLS keys (3 slots each)", 3 * gas::SLOAD_COLD * n);
+            env.charge("read the absent members' stakes", gas::SLOAD_COLD * n);
+            env.charge("subtract the absent members' keys (G1ADD)", gas::BLS12_G1ADD * n);
+            let missing: Vec<BlsPublicKey> = absent.iter().map(|(m, _)| key_of(m)).collect::<Result<_, _>>()?;
+            let missing_sum = crate::bls::aggregate_keys(&missing);
+            let apk = BlsPublicKey((set_key.0.into_group() - missing_sum.0.into_group()).into_affine());
+            let absent_stake: Wei = absent.iter().map(|(m, _)| m.stake).sum();
+            (apk, total_stake.saturating_sub(absent_stake))
+        }
+        _ => {
+            let k = present.len() as u64;
+            env.charge("read the signers' BLS keys (3 slots each)", 3 * gas::SLOAD_COLD * k);
+            env.charge("read the signers' stakes", gas::SLOAD_COLD * k);
+            env.charge("aggregate the signers' keys (G1ADD)", gas::BLS12_G1ADD * (k - 1));
+            let keys: Vec<BlsPublicKey> = present.iter().map(|(m, _)| key_of(m)).collect::<Result<_, _>>()?;
+            (crate::bls::aggregate_keys(&keys), present.iter().map(|(m, _)| m.stake).sum())
+        }
+    };
     env.charge("hash the checkpoint to G2", hash_to_g2_gas(digest.len(), DST_SIGN.len()));
     let hashed = hash_to_g2(DST_SIGN, digest).map_err(|e| Revert::new(e.to_string()))?;
     env.charge("pairing check (2 pairs)", gas::bls12_pairing_gas(2));
     if !pairing_check(&apk.0, &hashed, aggregate) {
         return Err(Revert::new("the aggregate signature does not verify for the signers in the bitmap"));
     }
-    Ok(chosen.iter().map(|m| m.stake).sum())
+    Ok(signed)
 }
