@@ -178,3 +178,43 @@ fn simulate_optimistic_catches_a_lie_only_when_somebody_watches() {
     let err = unusable(&["simulate", "optimistic", "--dissection", "1"]);
     assert!(err.contains("dissection"), "{err}");
 }
+
+/// The sidechain honest, drained by a colluding supermajority, halted by offline validators, and its flags'
+/// ranges.
+#[test]
+fn simulate_sidechain_honest_drained_and_halted() {
+    let small =
+        ["simulate", "sidechain", "--validators", "7", "--checkpoint-every", "4", "--txs", "6", "--accounts", "3"];
+    let run = |extra: &[&str]| -> Value {
+        let args: Vec<&str> = small.iter().chain(extra).copied().chain(["--json"]).collect();
+        json(&ok(&args))
+    };
+    let r = run(&[]);
+    for field in ["blocks", "checkpoints", "checkpoint_gas", "soft_finality_seconds", "withdrawal_latency_seconds"] {
+        assert!(!r[field].is_null(), "{field} missing: {r}");
+    }
+    assert_eq!((r["halted"].as_bool(), r["stolen_wei"].as_u64()), (Some(false), Some(0)));
+    assert_eq!(r["withdrawals_paid"], r["withdrawals"]);
+    assert!(r["checkpoint_gas"].as_u64().unwrap() > 21_000);
+
+    let r = run(&["--attack", "collude", "--colluding-stake", "0.9", "--signatures", "bls"]);
+    assert_eq!(r["theft"]["forged_checkpoint_accepted"], true);
+    assert_eq!(r["stolen_wei"].as_u64(), Some(3_000_000_000_000_000_000));
+    let r = run(&["--attack", "collude", "--colluding-stake", "0.5"]);
+    assert_eq!((r["theft"]["forged_checkpoint_accepted"].as_bool(), r["stolen_wei"].as_u64()), (Some(false), Some(0)));
+    let r = run(&["--attack", "offline", "--offline-stake", "0.6"]);
+    assert_eq!(r["halted"], true);
+    let text = ok(&small.iter().copied().chain(["--attack", "equivocate"]).collect::<Vec<_>>());
+    assert!(text.contains("slashed"), "{text}");
+
+    for (flag, value) in [
+        ("--validators", "0"),
+        ("--validators", "1001"),
+        ("--checkpoint-every", "0"),
+        ("--colluding-stake", "1.5"),
+        ("--offline-stake", "NaN"),
+    ] {
+        let err = unusable(&["simulate", "sidechain", flag, value]);
+        assert!(err.contains(flag), "{err}");
+    }
+}

@@ -210,6 +210,13 @@ pub struct Report {
     /// From a transaction reaching the validators to the commit of its block, seconds (the workload's
     /// transactions; deposits wait for their L1 block first).
     pub soft_finality_seconds: Spread,
+    /// From a workload transaction reaching the validators to the L1 block of the checkpoint covering it.
+    pub checkpoint_inclusion_seconds: Spread,
+    /// From a workload transaction reaching the validators to L1 finality of the checkpoint covering it.
+    pub checkpoint_finality_seconds: Spread,
+    /// The fewest validators (largest stakes first) that hold more than 2/3 of the genesis set's stake: the
+    /// k of the k-of-n trust.
+    pub supermajority_validators: usize,
     /// Between consecutive commits, seconds.
     pub block_interval_seconds: Spread,
     /// From a withdrawal reaching the validators to its ETH paid on L1, seconds.
@@ -353,6 +360,18 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
     }
     let stakes: Vec<Wei> = roster.iter().map(|v| v.stake).collect();
     let total_stake: Wei = stakes.iter().sum();
+    let supermajority_validators = {
+        let mut sorted = stakes.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        let mut sum = 0;
+        sorted
+            .iter()
+            .position(|s| {
+                sum += s;
+                validators::more_than_two_thirds(sum, total_stake)
+            })
+            .map_or(sorted.len(), |p| p + 1)
+    };
     let offline = match scenario.attack {
         Attack::Offline { stake_fraction } => pick_by_stake(&stakes, stake_fraction, rng),
         _ => Vec::new(),
@@ -400,6 +419,8 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
     let mut next = 0usize;
     let mut parent = [0u8; 32];
     let mut soft = Vec::new();
+    let mut covered: Vec<(u64, u64)> = Vec::new();
+    let (mut cp_inclusion, mut cp_finality) = (Vec::new(), Vec::new());
     let mut intervals = Vec::new();
     let mut last_commit = start_ms;
     let mut rejected = 0usize;
@@ -449,6 +470,7 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
                     included += 1;
                     if !matches!(tx, Transaction::Deposit(_)) {
                         soft.push((commit.committed_at_ms - arrival) as f64 / 1000.0);
+                        covered.push((commit.height, *arrival));
                     }
                     tx_hashes.extend_from_slice(&tx.public_data().unwrap_or_default());
                     if let Transaction::Withdrawal(w) = tx {
@@ -582,6 +604,12 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
             let receipt = world.send(relayer, 0, call)?;
             expect_ok("SubmitCheckpoint", &receipt)?;
             checkpoint_gas.push(receipt.gas_used);
+            let final_at = world.chain.finality_time(receipt.slot);
+            for (_, arrival) in covered.iter().filter(|(h, _)| *h <= commit.height) {
+                cp_inclusion.push((receipt.timestamp * 1000).saturating_sub(*arrival) as f64 / 1000.0);
+                cp_finality.push((final_at * 1000).saturating_sub(*arrival) as f64 / 1000.0);
+            }
+            covered.retain(|(h, _)| *h > commit.height);
             let due = world.chain.finality_time(receipt.slot);
             for (k, (leaf, &i)) in leaves.iter().zip(&range).enumerate() {
                 let proof = tree
@@ -653,6 +681,9 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
         rejected_txs: rejected,
         soft_finality_seconds: Spread::of(&soft),
         block_interval_seconds: Spread::of(&intervals),
+        checkpoint_inclusion_seconds: Spread::of(&cp_inclusion),
+        checkpoint_finality_seconds: Spread::of(&cp_finality),
+        supermajority_validators,
         withdrawal_latency_seconds: Spread::of_u64(&paid),
         withdrawals: withdrawals.len(),
         withdrawals_paid: paid.len(),

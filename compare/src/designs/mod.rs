@@ -5,8 +5,11 @@
 //! - [`optimistic::OptimisticDesign`]: the optimistic rollup with interactive fraud proofs
 //!   ([`optimistic::run`](::optimistic::run)), honest and under attack.
 //!
-//! Still to come, each in a module of its own here, wrapping its crate's simulation: sidechain,
-//! payment channels, Plasma.
+//! - [`sidechain::SidechainDesign`]: the proof-of-stake sidechain and its checkpoint bridge
+//!   ([`sidechain::run`](::sidechain::run)), honest and with a colluding supermajority draining the bridge.
+//!
+//! Still to come, each in a module of its own here, wrapping its crate's simulation: payment channels,
+//! Plasma.
 //!
 //! Each maps its crate's report into [`crate::metrics::DesignMetrics`] and computes the throughput ceiling
 //! with [`crate::metrics::throughput_ceiling`] from its measured gas (and blob bytes) per transaction. Like
@@ -14,7 +17,9 @@
 //! from [`ledger::stats::median`], soft confirmation from the workload's network delay for every design.
 
 pub mod optimistic;
+pub mod sidechain;
 pub mod zk;
 
 pub use optimistic::OptimisticDesign;
+pub use sidechain::SidechainDesign;
 pub use zk::ZkDesign;
