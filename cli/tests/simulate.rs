@@ -206,6 +206,11 @@ fn simulate_sidechain_honest_drained_and_halted() {
     assert_eq!(r["halted"], true);
     let text = ok(&small.iter().copied().chain(["--attack", "equivocate"]).collect::<Vec<_>>());
     assert!(text.contains("slashed"), "{text}");
+    // The gas table: BLS stays flat while ECDSA grows with the signers.
+    let rows = json(&ok(&["study", "sidechain-gas", "--validators", "4,40", "--json"]));
+    let gas = |i: usize, mode: &str| rows[i][mode].as_u64().unwrap();
+    assert!(gas(1, "ecdsa_gas") > gas(0, "ecdsa_gas") + 30 * 7_000);
+    assert!(gas(1, "bls_gas") < gas(0, "bls_gas") + 2_000);
 
     for (flag, value) in [
         ("--validators", "0"),

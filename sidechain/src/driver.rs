@@ -182,6 +182,19 @@ pub struct RotationReport {
     pub stake_returned: Wei,
 }
 
+/// The L1 transactions of one kind a run sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallGas {
+    /// The call.
+    pub call: String,
+    /// How many were sent (reverted ones included).
+    pub count: usize,
+    /// Median gas.
+    pub median_gas: u64,
+    /// Largest gas.
+    pub max_gas: u64,
+}
+
 /// What a run measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -258,6 +271,8 @@ pub struct Report {
     /// Wei of sidechain balances and unpaid withdrawals that the bridge's locked deposits do not cover
     /// (0 unless the bridge was drained).
     pub unbacked_wei: Wei,
+    /// Every L1 call the run sent, by kind: count, median and largest gas.
+    pub gas_by_call: Vec<CallGas>,
     /// Simulated seconds (L1 time at the end).
     pub simulated_seconds: u64,
 }
@@ -703,8 +718,24 @@ pub fn run_with_plan<R: RngCore + CryptoRng>(scenario: &Scenario, plan: &Plan, r
         bridge_liabilities: bridge.liabilities(),
         bridge_solvent: bridge_balance == bridge.liabilities(),
         unbacked_wei: owed.saturating_sub(bridge.locked()),
+        gas_by_call: gas_by_call(&world),
         simulated_seconds: world.chain.now(),
     })
+}
+
+fn gas_by_call(world: &World) -> Vec<CallGas> {
+    let mut by: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for tx in &world.log {
+        by.entry(tx.call.as_str()).or_default().push(tx.gas);
+    }
+    by.into_iter()
+        .map(|(call, gas)| CallGas {
+            call: call.to_string(),
+            count: gas.len(),
+            median_gas: Spread::of_u64(&gas).median as u64,
+            max_gas: gas.iter().copied().max().unwrap_or(0),
+        })
+        .collect()
 }
 
 fn expect_ok(call: &'static str, receipt: &Receipt<BridgeEvent>) -> Result<()> {
