@@ -183,6 +183,9 @@ fn summary(s: &Scenario, r: &Report) -> String {
             ));
         }
     }
+    if r.theft.is_none() && matches!(s.attack, Attack::Collude { .. }) {
+        lines.push("forged checkpoint:   none: no validator fits within --colluding-stake".into());
+    }
     if let Some(e) = &r.equivocation {
         lines.push(format!(
             "equivocation:        {} double-signed at height {}; evidence on L1 ({} gas) slashed {} ({} to the reporter)",
