@@ -222,4 +222,13 @@ fn simulate_sidechain_honest_drained_and_halted() {
         let err = unusable(&["simulate", "sidechain", flag, value]);
         assert!(err.contains(flag), "{err}");
     }
+    for (args, flag) in [
+        (&["simulate", "sidechain", "--depth", "2", "--accounts", "17"][..], "--accounts"),
+        (&["simulate", "sidechain", "--depth", "3"][..], "--depth"),
+        (&["simulate", "sidechain", "--txs", "0"][..], "--txs"),
+        (&["study", "sidechain-gas", "--validators", "10,1001"][..], "--validators"),
+    ] {
+        let err = unusable(args);
+        assert!(err.contains(flag), "{args:?}: {err}");
+    }
 }
