@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use compare::designs::{ChannelsDesign, OptimisticDesign, ZkDesign};
+use compare::designs::{ChannelsDesign, OptimisticDesign, SidechainDesign, ZkDesign};
 use compare::metrics::Workload;
 use compare::runner::{compare, Comparison, Design};
 use compare::study::{proof_costs, StudyConfig};
@@ -59,6 +59,24 @@ pub enum StudyCommand {
     /// transaction, by batch size and tree depth. Shapes above the proving limit are
     /// estimated from the measured ones and labelled so.
     ProofCosts(StudyArgs),
+    /// The sidechain's checkpoint gas against the number of validators, with ECDSA
+    /// signatures and with a BLS aggregate, from the metered bridge (every validator
+    /// registered for real and signing).
+    SidechainGas(SidechainGasArgs),
+}
+
+/// Arguments of `rollup study sidechain-gas`.
+#[derive(Debug, Args)]
+pub struct SidechainGasArgs {
+    /// Validator counts, comma-separated, each 1 to 1000.
+    #[arg(long, value_delimiter = ',', default_value = "10,100,1000", value_parser = limits::validators())]
+    pub validators: Vec<usize>,
+    /// Seed of the validators' keys and stakes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the rows as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `rollup study proof-costs`.
@@ -92,6 +110,7 @@ pub fn designs(batch_size: usize, depth: u32) -> Vec<Box<dyn Design>> {
         Box::new(ZkDesign::new(batch_size, depth, DataMode::Blobs)),
         Box::new(OptimisticDesign::new(batch_size, depth, 2)),
         Box::new(ChannelsDesign::new()),
+        Box::new(SidechainDesign::polygon_like(depth)),
     ]
 }
 
@@ -143,7 +162,10 @@ fn write_report(
 
 /// `rollup study ...`.
 pub fn study(cmd: StudyCommand) -> Result<()> {
-    let StudyCommand::ProofCosts(args) = cmd;
+    let args = match cmd {
+        StudyCommand::ProofCosts(args) => args,
+        StudyCommand::SidechainGas(args) => return sidechain_gas(args),
+    };
     limits::quaternary_depths(&args.depths)?;
     let cfg = StudyConfig {
         batch_sizes: args.batch_sizes,
@@ -161,5 +183,17 @@ pub fn study(cmd: StudyCommand) -> Result<()> {
         output::line(compare::report::study_json(&rows)?)
     } else {
         output::line(compare::report::study_table(&rows))
+    }
+}
+
+/// `rollup study sidechain-gas`.
+fn sidechain_gas(args: SidechainGasArgs) -> Result<()> {
+    use rand_chacha::rand_core::SeedableRng as _;
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(args.seed);
+    let rows = sidechain::checkpoint_gas_table(&args.validators, &mut rng)?;
+    if args.json {
+        output::json(&rows)
+    } else {
+        output::line(sidechain::study::format_table(&rows).trim_end())
     }
 }

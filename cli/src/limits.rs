@@ -36,6 +36,13 @@ pub const MAX_CHANNEL_PAYMENTS: usize = 100_000;
 /// of BN254 (no larger circuit can be proved at all).
 pub const MAX_PROVE_CONSTRAINTS: usize = 1 << 28;
 
+/// `simulate sidechain --validators`: 1 to 1000 (a checkpoint of 1,000 ECDSA signatures is already about
+/// 8 million gas).
+pub const MAX_VALIDATORS: usize = 1000;
+/// `simulate sidechain --checkpoint-every`: sidechain blocks per checkpoint, 1 to 10000 (about 5.5 hours of
+/// 2-second blocks).
+pub const MAX_CHECKPOINT_EVERY: u64 = 10_000;
+
 fn ranged_usize(min: usize, max: usize) -> RangedU64ValueParser<usize> {
     RangedU64ValueParser::new().range(min as u64..=max as u64)
 }
@@ -72,6 +79,16 @@ pub fn accounts() -> RangedI64ValueParser<u32> {
 /// Parser of `--accounts` where an optimistic rollup runs (it needs two users).
 pub fn accounts_optimistic() -> RangedI64ValueParser<u32> {
     ranged_u32(2, MAX_ACCOUNTS)
+}
+
+/// Parser of `simulate sidechain --validators`.
+pub fn validators() -> RangedU64ValueParser<usize> {
+    ranged_usize(1, MAX_VALIDATORS)
+}
+
+/// Parser of `simulate sidechain --checkpoint-every`.
+pub fn checkpoint_every() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(1..=MAX_CHECKPOINT_EVERY)
 }
 
 /// Parser of `bench prove --runs`.

@@ -44,6 +44,11 @@ pub enum SimulateCommand {
     /// (`--attack`): a revoked state broadcast, a withheld preimage, a routing node going
     /// offline mid-payment, or liquidity griefing; watchtowers on or off.
     Channels(crate::simulate_channels::SimulateChannelsArgs),
+    /// A proof-of-stake sidechain (Tendermint-style BFT, 2 s blocks) with a checkpoint
+    /// bridge on L1 that trusts more than 2/3 of the stake: ECDSA or BLS checkpoints,
+    /// offline validators, a colluding coalition draining the bridge, equivocation
+    /// slashed on L1; or (`--gas-table`) checkpoint gas by validator count.
+    Sidechain(crate::simulate_sidechain::SimulateSidechainArgs),
 }
 
 /// Where batches put their public data on L1.
@@ -163,6 +168,7 @@ pub fn run(cmd: SimulateCommand) -> Result<()> {
         SimulateCommand::Zk(args) => simulate_zk(args),
         SimulateCommand::Optimistic(args) => crate::simulate_optimistic::run(args),
         SimulateCommand::Channels(args) => crate::simulate_channels::run(args),
+        SimulateCommand::Sidechain(args) => crate::simulate_sidechain::run(args),
     }
 }
 

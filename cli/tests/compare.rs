@@ -1,6 +1,6 @@
 //! `rollup compare` end to end on the tiniest shape (a depth-2 tree, batches of 2, two users, two L2
-//! transactions): the zk rollup in calldata and blob mode (each with its exodus run), payment channels and the optimistic
-//! rollup, compared like for like.
+//! transactions): the zk rollup in calldata and blob mode (each with its exodus run), the optimistic
+//! rollup, payment channels, the sidechain and Plasma, compared like for like.
 
 use std::process::{Command, Output};
 
@@ -40,7 +40,10 @@ fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
     let c: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
     let designs = c["designs"].as_array().unwrap();
     let names: Vec<&str> = designs.iter().map(|d| d["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["zk rollup (calldata)", "zk rollup (blobs)", "optimistic rollup", "payment channels"]);
+    assert_eq!(
+        names,
+        ["zk rollup (calldata)", "zk rollup (blobs)", "optimistic rollup", "payment channels", "sidechain (PoS bridge)"]
+    );
     let f = |d: &Value, field: &str, what: &str| d[field][what].as_f64().unwrap();
 
     // Soft confirmation: the given network delay, the same for every design with a sequencer; a channel
@@ -57,7 +60,7 @@ fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
     }
     // Transaction counts: the optimistic proposer's own deposit is one more, and the output says so.
     let txs: Vec<u64> = designs.iter().map(|d| d["txs"].as_u64().unwrap()).collect();
-    assert_eq!(txs, [4, 4, 5, 4]);
+    assert_eq!(txs, [4, 4, 5, 4, 4]);
     assert_eq!(c["l2_tx_difference"], 1);
     assert!(c["l2_tx_note"].as_str().unwrap().contains("optimistic rollup 5"));
     // Blob bytes only in blob mode, within its L1 bytes.
@@ -84,6 +87,10 @@ fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
     let optimistic = &designs[2];
     assert!(f(optimistic, "inclusion_seconds", "max") < f(optimistic, "finality_seconds", "median"));
     assert!(f(optimistic, "finality_seconds", "median") >= 7.0 * 86_400.0);
+    // The sidechain: a checkpoint's L1 finality within half an hour, and its bridge drained in the worst case.
+    let side = designs.iter().find(|d| d["name"] == "sidechain (PoS bridge)").unwrap();
+    assert!(f(side, "finality_seconds", "max") < 1_800.0);
+    assert!(side["worst_case_under_attack"].as_str().unwrap().contains("bridge drained"));
 
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains("different numbers of L2 transactions") && html.contains("0.50 s / 0.50 s"));

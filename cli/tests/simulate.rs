@@ -219,3 +219,57 @@ fn simulate_channels_reports_payments_and_punishes_revoked_states_only_when_watc
     let err = unusable(&["simulate", "channels", "--payments", "0"]);
     assert!(err.contains("--payments"), "{err}");
 }
+
+/// The sidechain honest, drained by a colluding supermajority, halted by offline validators, and its flags'
+/// ranges.
+#[test]
+fn simulate_sidechain_honest_drained_and_halted() {
+    let small =
+        ["simulate", "sidechain", "--validators", "7", "--checkpoint-every", "4", "--txs", "6", "--accounts", "3"];
+    let run = |extra: &[&str]| -> Value {
+        let args: Vec<&str> = small.iter().chain(extra).copied().chain(["--json"]).collect();
+        json(&ok(&args))
+    };
+    let r = run(&[]);
+    for field in ["blocks", "checkpoints", "checkpoint_gas", "soft_finality_seconds", "withdrawal_latency_seconds"] {
+        assert!(!r[field].is_null(), "{field} missing: {r}");
+    }
+    assert_eq!((r["halted"].as_bool(), r["stolen_wei"].as_u64()), (Some(false), Some(0)));
+    assert_eq!(r["withdrawals_paid"], r["withdrawals"]);
+    assert!(r["checkpoint_gas"].as_u64().unwrap() > 21_000);
+
+    let r = run(&["--attack", "collude", "--colluding-stake", "0.9", "--signatures", "bls"]);
+    assert_eq!(r["theft"]["forged_checkpoint_accepted"], true);
+    assert_eq!(r["stolen_wei"].as_u64(), Some(3_000_000_000_000_000_000));
+    let r = run(&["--attack", "collude", "--colluding-stake", "0.5"]);
+    assert_eq!((r["theft"]["forged_checkpoint_accepted"].as_bool(), r["stolen_wei"].as_u64()), (Some(false), Some(0)));
+    let r = run(&["--attack", "offline", "--offline-stake", "0.6"]);
+    assert_eq!(r["halted"], true);
+    let text = ok(&small.iter().copied().chain(["--attack", "equivocate"]).collect::<Vec<_>>());
+    assert!(text.contains("slashed"), "{text}");
+    // The gas table: BLS stays flat while ECDSA grows with the signers.
+    let rows = json(&ok(&["study", "sidechain-gas", "--validators", "4,40", "--json"]));
+    let gas = |i: usize, mode: &str| rows[i][mode].as_u64().unwrap();
+    assert!(gas(1, "ecdsa_gas") > gas(0, "ecdsa_gas") + 30 * 7_000);
+    assert!(gas(1, "bls_gas") < gas(0, "bls_gas") + 2_000);
+
+    for (flag, value) in [
+        ("--validators", "0"),
+        ("--validators", "1001"),
+        ("--checkpoint-every", "0"),
+        ("--colluding-stake", "1.5"),
+        ("--offline-stake", "NaN"),
+    ] {
+        let err = unusable(&["simulate", "sidechain", flag, value]);
+        assert!(err.contains(flag), "{err}");
+    }
+    for (args, flag) in [
+        (&["simulate", "sidechain", "--depth", "2", "--accounts", "17"][..], "--accounts"),
+        (&["simulate", "sidechain", "--depth", "3"][..], "--depth"),
+        (&["simulate", "sidechain", "--txs", "0"][..], "--txs"),
+        (&["study", "sidechain-gas", "--validators", "10,1001"][..], "--validators"),
+    ] {
+        let err = unusable(args);
+        assert!(err.contains(flag), "{args:?}: {err}");
+    }
+}

@@ -9,9 +9,10 @@
 //!   locked; trust; the worst case under attack, measured by an attack run).
 //! - [`runner`]: the [`Design`] trait and [`compare`], which runs designs on one workload into a
 //!   [`Comparison`].
-//! - [`designs`]: the designs: [`ZkDesign`] (real Groth16 proofs on the simulated L1, and its exodus run)
-//!   and [`designs::OptimisticDesign`] (honest, and a lying proposer disputed); sidechain, channels and
-//!   Plasma come later, each one `impl Design`.
+//! - [`designs`]: the designs: [`ZkDesign`] (real Groth16 proofs on the simulated L1, and its exodus run),
+//!   [`designs::OptimisticDesign`] (honest, and a lying proposer disputed) and [`designs::SidechainDesign`]
+//!   (honest, and a colluding supermajority draining the bridge); channels and Plasma come later, each one
+//!   `impl Design`.
 //! - [`study`]: [`proof_costs`], what a batch proof costs by tree depth and batch size (constraints, setup,
 //!   proving, verification, key sizes, L1 gas), measured where affordable and labelled estimates beyond.
 //! - [`report`]: aligned terminal tables, JSON, CSV and one self-contained HTML page with inline SVG charts.

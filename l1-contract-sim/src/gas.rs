@@ -128,6 +128,12 @@ pub const BLS12_MAP_FP_TO_G1: u64 = 5_500;
 /// BLS12-381 map of an Fp2 element to G2 (0x11), EIP-2537.
 pub const BLS12_MAP_FP2_TO_G2: u64 = 23_800;
 
+/// Minimum price of the MODEXP precompile (0x05) after EIP-7883 (Osaka; 200 before, EIP-2565): what one
+/// reduction of a 64-byte value modulo the 48-byte BLS12-381 base-field prime costs (exponent 1, so one
+/// iteration of a complexity of 2 · 8² = 128, below the minimum). Hash-to-field takes two such reductions per
+/// Fp2 element (RFC 9380 section 5.2).
+pub const MODEXP_MIN: u64 = 500;
+
 /// EIP-2537's discount table for G1 MSM, in thousandths, for 1 to 128 pairs (the last entry applies beyond).
 const BLS12_G1MSM_DISCOUNT: [u16; 128] = [
     1000, 949, 848, 797, 764, 750, 738, 728, 719, 712, 705, 698, 692, 687, 682, 677, 673, 669, 665, 661, 658, 654, 651,

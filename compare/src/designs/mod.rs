@@ -8,7 +8,10 @@
 //! - [`channels::ChannelsDesign`]: payment channels with multi-hop HTLC payments
 //!   ([`channels::run`](::channels::run)), honest and with a revoked state broadcast.
 //!
-//! Still to come, each in a module of its own here, wrapping its crate's simulation: sidechain, Plasma.
+//! - [`sidechain::SidechainDesign`]: the proof-of-stake sidechain and its checkpoint bridge
+//!   ([`sidechain::run`](::sidechain::run)), honest and with a colluding supermajority draining the bridge.
+//!
+//! Still to come, wrapping its crate's simulation: Plasma.
 //!
 //! Each maps its crate's report into [`crate::metrics::DesignMetrics`] and computes the throughput ceiling
 //! with [`crate::metrics::throughput_ceiling`] from its measured gas (and blob bytes) per transaction. Like
@@ -17,8 +20,10 @@
 
 pub mod channels;
 pub mod optimistic;
+pub mod sidechain;
 pub mod zk;
 
 pub use channels::ChannelsDesign;
 pub use optimistic::OptimisticDesign;
+pub use sidechain::SidechainDesign;
 pub use zk::ZkDesign;
