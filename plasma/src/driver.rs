@@ -212,6 +212,8 @@ pub struct Report {
     pub operator_took: Wei,
     /// Wei offline users were entitled to and did not get out.
     pub offline_loss: Wei,
+    /// Exits as `processExits` reached them, in order: who, how much, whether paid.
+    pub processed: Vec<(Address, Wei, bool)>,
     /// Each user.
     pub users: Vec<UserOutcome>,
     /// ETH funded on L1.
@@ -509,8 +511,11 @@ fn report(
     let mut started: Vec<UtxoPos> = Vec::new();
     let mut challenged: BTreeSet<UtxoPos> = BTreeSet::new();
     let (mut ifes, mut piggybacks, mut challenges) = (0usize, 0usize, 0usize);
+    let mut processed = Vec::new();
     for (_, e) in &world.events {
         match e {
+            PlasmaEvent::ExitPaid { owner, amount, .. } => processed.push((*owner, *amount, true)),
+            PlasmaEvent::ExitUnpaid { owner, amount, .. } => processed.push((*owner, *amount, false)),
             PlasmaEvent::ExitStarted { utxo_pos, .. } => started.push(*utxo_pos),
             PlasmaEvent::ExitChallenged { utxo_pos, .. } => {
                 challenged.insert(*utxo_pos);
@@ -586,6 +591,7 @@ fn report(
         forged_challenges_refused: operator.forged_challenges_refused,
         operator_took,
         offline_loss,
+        processed,
         users: outcomes,
         total_funded: world.chain.total_funded(),
         total_supply_tracked: world.chain.total_supply_tracked(),

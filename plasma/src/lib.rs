@@ -37,6 +37,7 @@ pub mod user;
 pub mod world;
 
 pub use driver::{run, Payment, Report, Scenario, UserOutcome};
+pub use mass_exit::{MassExitConfig, MassExitPoint};
 
 pub use error::{PlasmaError, Result};
 

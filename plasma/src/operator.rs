@@ -137,33 +137,41 @@ impl Operator {
         let due = self.pending.len() >= self.block_size
             || self.due_at().is_some_and(|t| now >= t)
             || (flush && !self.pending.is_empty());
-        if !due && !(attack_now && flush) {
+        if !(due || attack_now && flush) {
             return Ok(acted);
         }
         let mut txs: Vec<SignedTx> = Vec::new();
+        let mut victim = None;
         if attack_now {
-            // Steal the largest output of a preferred victim (else of anyone), not spent by a pending tx.
+            // Steal the largest output of a preferred victim (else of anyone's); a pending transaction that
+            // spends it is left out of the block (it stays in flight).
             let spent: BTreeSet<UtxoPos> = self.pending.iter().flat_map(|t| t.tx.inputs().to_vec()).collect();
-            let candidates =
-                || self.chain.utxos().iter().filter(|(p, o)| !spent.contains(p) && o.owner != self.address);
-            let pick = candidates()
-                .filter(|(_, o)| victims.contains(&o.owner))
-                .max_by_key(|(_, o)| o.amount)
-                .or_else(|| candidates().max_by_key(|(_, o)| o.amount))
+            let pick = self
+                .chain
+                .utxos()
+                .iter()
+                .filter(|(_, o)| o.owner != self.address)
+                .max_by_key(|(p, o)| (victims.contains(&o.owner), !spent.contains(p), o.amount))
                 .map(|(p, o)| (*p, *o));
             if let Some((victim_pos, victim_out)) = pick {
-                let forged = PlasmaTx::new(
-                    vec![victim_pos],
-                    vec![Output { owner: self.address, amount: victim_out.amount }],
-                    0,
-                )?;
+                let outputs = vec![Output { owner: self.address, amount: victim_out.amount }];
+                let forged = PlasmaTx::new(vec![victim_pos], outputs, 0)?;
                 txs.push(forged.sign(&[&self.key]));
                 self.stolen =
                     Some((UtxoPos::new(world.contract.next_child_block(), 0, 0)?, victim_pos, victim_out.amount));
+                victim = Some(victim_pos);
             }
         }
-        let take = self.block_size.saturating_sub(txs.len()).min(self.pending.len());
-        txs.extend(self.pending.drain(..take));
+        let room = self.block_size.saturating_sub(txs.len());
+        let mut kept = Vec::new();
+        for t in self.pending.drain(..) {
+            if txs.len() < room + usize::from(victim.is_some()) && !victim.is_some_and(|v| t.tx.inputs().contains(&v)) {
+                txs.push(t);
+            } else {
+                kept.push(t);
+            }
+        }
+        self.pending = kept;
         self.pending_since = if self.pending.is_empty() { None } else { Some(now) };
         if txs.is_empty() {
             // Nothing to steal and nothing to include: the attack is called off, the operator stops.

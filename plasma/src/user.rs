@@ -55,6 +55,10 @@ pub enum Want {
     Withdraw(Wei),
 }
 
+/// The next transaction of a waiting payment: its id, what it pays, its arrival, the signed transaction, and
+/// whether it completes the payment (else it consolidates outputs first).
+pub type NextPayment = (usize, Want, u64, SignedTx, bool);
+
 /// A user.
 #[derive(Debug, Clone)]
 pub struct User {
@@ -130,7 +134,7 @@ impl User {
     /// The next transaction to send for the first waiting payment, if its funds are included: the payment
     /// itself, or first a consolidation of four outputs into one when it needs more inputs than a transaction
     /// holds. `Ok(None)`: wait. The returned flag says whether the payment is complete with this transaction.
-    pub fn next_payment(&mut self, view: &PublicView) -> Result<Option<(usize, Want, u64, SignedTx, bool)>> {
+    pub fn next_payment(&mut self, view: &PublicView) -> Result<Option<NextPayment>> {
         let Some(&(id, want, arrival)) = self.queue.front() else { return Ok(None) };
         let amount = match want {
             Want::Pay(_, a) | Want::Withdraw(a) => a,
