@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use compare::designs::{OptimisticDesign, ZkDesign};
+use compare::designs::{OptimisticDesign, PlasmaDesign, ZkDesign};
 use compare::metrics::Workload;
 use compare::runner::{compare, Comparison, Design};
 use compare::study::{proof_costs, StudyConfig};
@@ -91,6 +91,7 @@ pub fn designs(batch_size: usize, depth: u32) -> Vec<Box<dyn Design>> {
         Box::new(ZkDesign::new(batch_size, depth, DataMode::Calldata)),
         Box::new(ZkDesign::new(batch_size, depth, DataMode::Blobs)),
         Box::new(OptimisticDesign::new(batch_size, depth, 2)),
+        Box::new(PlasmaDesign::new(batch_size, depth)),
     ]
 }
 

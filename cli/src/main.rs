@@ -23,6 +23,7 @@ mod prove;
 mod setup;
 mod simulate;
 mod simulate_optimistic;
+mod simulate_plasma;
 mod tx;
 mod verify;
 mod workload;

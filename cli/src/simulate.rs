@@ -39,6 +39,12 @@ pub enum SimulateCommand {
     /// played by interactive bisection down to a one-step proof on L1. Choose a lying
     /// proposer (`--lie-at`) and who challenges (`--challenger`).
     Optimistic(crate::simulate_optimistic::SimulateOptimisticArgs),
+    /// Plasma (More Viable Plasma): UTXO blocks committed to L1, exits with bonds,
+    /// challenges and in-flight exits; an operator that withholds a block or includes
+    /// an invalid transaction (`--attack`), offline users (`--offline-share`); or the
+    /// mass exit through the L1's gas limit and base fee (`--mass-exit`). Exits 1 when
+    /// ETH is not conserved or an online honest user loses funds.
+    Plasma(crate::simulate_plasma::SimulatePlasmaArgs),
 }
 
 /// Where batches put their public data on L1.
@@ -157,6 +163,7 @@ pub fn run(cmd: SimulateCommand) -> Result<()> {
     match cmd {
         SimulateCommand::Zk(args) => simulate_zk(args),
         SimulateCommand::Optimistic(args) => crate::simulate_optimistic::run(args),
+        SimulateCommand::Plasma(args) => crate::simulate_plasma::run(args),
     }
 }
 

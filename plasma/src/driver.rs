@@ -292,10 +292,10 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
         None => generate_payments(s.users, s.deposit, s.payments, s.withdrawal_share, rng),
     };
     if payments.iter().any(|p| match *p {
-        Payment::Transfer { from, to, .. } => from >= s.users || to >= s.users || from == to,
+        Payment::Transfer { from, to, .. } => from >= s.users || to >= s.users,
         Payment::Withdraw { from, .. } => from >= s.users,
     }) {
-        return Err(PlasmaError::InvalidScenario("a payment names no user or pays its own payer".into()));
+        return Err(PlasmaError::InvalidScenario("a payment names no user".into()));
     }
 
     let mut chain = Chain::new(ChainConfig::default());
@@ -375,7 +375,7 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
                         users[u].queue.pop_front();
                         match want {
                             Want::Pay(to, _) => {
-                                if let Some(&r) = index_of.get(&to) {
+                                if let Some(&r) = index_of.get(&to).filter(|&&r| r != u) {
                                     users[r].tracked.push(Tracked { tx: tx.clone(), sent: false });
                                 }
                             }
