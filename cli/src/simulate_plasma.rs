@@ -182,7 +182,7 @@ fn run_mass_exit(args: &SimulatePlasmaArgs) -> Result<()> {
             p.last_exit_seconds as f64 / 3600.0
         ));
     }
-    let measured = points.iter().filter(|p| !p.computed).last().map_or(0.0, |p| p.exit_gas);
+    let measured = points.iter().rfind(|p| !p.computed).map_or(0.0, |p| p.exit_gas);
     lines.push(format!("gas per exit (measured on the chain, used by the computed rows): {measured:.0}"));
     output::line(lines.join("\n"))
 }
