@@ -167,19 +167,20 @@ fn run_mass_exit(args: &SimulatePlasmaArgs) -> Result<()> {
         args.background_share * 100.0
     )];
     lines.push(format!(
-        "{:>12}  {:>8}  {:>10}  {:>10}  {:>8}  {:>14}  {:>12}",
-        "users", "how", "in time", "failed", "share", "peak base fee", "last exit"
+        "{:>12}  {:>8}  {:>10}  {:>10}  {:>8}  {:>14}  {:>12}  {:>18}",
+        "users", "how", "in time", "failed", "share", "peak base fee", "last exit", "failed: caps up to"
     ));
     for p in &points {
         lines.push(format!(
-            "{:>12}  {:>8}  {:>10}  {:>10}  {:>7.1}%  {:>9.1} gwei  {:>10.1} h",
+            "{:>12}  {:>8}  {:>10}  {:>10}  {:>7.1}%  {:>9.1} gwei  {:>10.1} h  {:>18}",
             p.users,
             if p.computed { "computed" } else { "run" },
             p.exited_in_time,
             p.failed_to_exit,
             100.0 * p.share_in_time,
             p.peak_base_fee_gwei,
-            p.last_exit_seconds as f64 / 3600.0
+            p.last_exit_seconds as f64 / 3600.0,
+            p.highest_cap_failed_gwei.map_or("-".to_string(), |c| format!("{c:.1} gwei"))
         ));
     }
     let measured = points.iter().rfind(|p| !p.computed).map_or(0.0, |p| p.exit_gas);

@@ -117,6 +117,9 @@ pub struct MassExitPoint {
     pub last_exit_seconds: u64,
     /// Mean fee an exit paid, wei.
     pub mean_fee_wei: f64,
+    /// Who failed: the highest maximum fee (gwei per gas) among users who did not get in (`None`: nobody
+    /// failed). Those who will pay least are left behind.
+    pub highest_cap_failed_gwei: Option<f64>,
 }
 
 /// Other L1 traffic: a call that uses the gas it is told to.
@@ -262,6 +265,12 @@ pub fn run_on_chain(cfg: &MassExitConfig, users: u64, rng: &mut ChaCha20Rng) -> 
         peak_base_fee_gwei: peak as f64 / GWEI as f64,
         last_exit_seconds: last,
         mean_fee_wei: fee_sum as f64 / included.max(1) as f64,
+        highest_cap_failed_gwei: requests
+            .iter()
+            .zip(&done)
+            .filter(|(_, d)| !**d)
+            .map(|((cap, _), _)| *cap as f64 / GWEI as f64)
+            .reduce(f64::max),
     })
 }
 
@@ -347,6 +356,12 @@ pub fn computed(cfg: &MassExitConfig, users: u64, exit_gas: f64) -> Result<MassE
         peak_base_fee_gwei: peak as f64 / GWEI as f64,
         last_exit_seconds: last,
         mean_fee_wei: fee_sum / included.max(1) as f64,
+        highest_cap_failed_gwei: left
+            .iter()
+            .zip(&caps)
+            .filter(|(n, _)| **n > 0)
+            .map(|(_, c)| *c as f64 / GWEI as f64)
+            .reduce(f64::max),
     })
 }
 
@@ -400,5 +415,8 @@ mod tests {
         assert!(large.failed_to_exit > 900_000, "{large:?}");
         assert!(large.peak_base_fee_gwei > small.peak_base_fee_gwei);
         assert!(large.peak_base_fee_gwei <= cfg.fee_cap_high_gwei * 1.13, "nobody pays above its cap: {large:?}");
+        assert_eq!(small.highest_cap_failed_gwei, None);
+        let cutoff = large.highest_cap_failed_gwei.unwrap();
+        assert!(cutoff < cfg.fee_cap_high_gwei, "those who pay most get out first: {large:?}");
     }
 }

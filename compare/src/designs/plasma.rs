@@ -333,6 +333,7 @@ mod tests {
             peak_base_fee_gwei: 216.4,
             last_exit_seconds: 1,
             mean_fee_wei: 1.0,
+            highest_cap_failed_gwei: Some(20.0),
         };
         let d = DesignMetrics {
             name: "p".into(),
