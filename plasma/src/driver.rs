@@ -140,6 +140,8 @@ pub struct UserOutcome {
     pub paid_out: Wei,
     /// Withdrawals it asked for that were made (their transaction accepted).
     pub withdrawals_made: Wei,
+    /// Bonds it posted and did not get back (taken by challengers).
+    pub bonds_lost: Wei,
 }
 
 /// Gas of one kind of call.
@@ -198,9 +200,11 @@ pub struct Report {
     pub finality_seconds: Spread,
     /// When watchers noticed the attack (L1 timestamp), and what they saw.
     pub attack_detected: Option<(u64, Fault)>,
-    /// Whether every online honest user got exactly its entitlement (attack) or its withdrawals (none).
+    /// Whether every online honest user got exactly its entitlement (attack) or its withdrawals (none), and
+    /// no honest user lost a bond.
     pub online_users_whole: bool,
-    /// Whether every standard exit of an output spent by a valid transaction was challenged.
+    /// Whether every standard exit of an output spent by a valid transaction, and every piggyback of an input
+    /// such a transaction spent, was challenged.
     pub spent_exits_challenged: bool,
     /// Bonds lost by cheaters (taken by challengers).
     pub cheater_bonds_lost: Wei,
@@ -469,6 +473,23 @@ fn report(
     for p in world.paid.values() {
         *paid_to.entry(p.owner).or_default() += p.amount;
     }
+    // Bonds: posted with successful calls, returned as credits beyond exit payments.
+    let mut posted: BTreeMap<Address, Wei> = BTreeMap::new();
+    for t in world.log.iter().filter(|t| t.ok) {
+        let bond = match t.kind.as_str() {
+            "StartStandardExit" => s.standard_exit_bond,
+            "StartInFlightExit" => s.in_flight_exit_bond,
+            "PiggybackInput" | "PiggybackOutput" => s.piggyback_bond,
+            _ => 0,
+        };
+        *posted.entry(t.from).or_default() += bond;
+    }
+    let mut credited: BTreeMap<Address, Wei> = BTreeMap::new();
+    for (_, e) in &world.events {
+        if let PlasmaEvent::Credited { to, amount } = e {
+            *credited.entry(*to).or_default() += amount;
+        }
+    }
     let mut outcomes = Vec::new();
     let (mut whole, mut in_time, mut failed, mut offline_loss) = (true, 0usize, 0usize, 0u128);
     for u in users {
@@ -498,6 +519,11 @@ fn report(
             in_time += done;
             failed += u.withdrawals.len() - done;
         }
+        let returned = credited.get(&a).copied().unwrap_or(0).saturating_sub(paid);
+        let bonds_lost = posted.get(&a).copied().unwrap_or(0).saturating_sub(returned);
+        if !u.cheater && bonds_lost > 0 {
+            whole = false;
+        }
         outcomes.push(UserOutcome {
             address: a,
             online: u.online,
@@ -505,6 +531,7 @@ fn report(
             entitled: ent,
             paid_out: paid,
             withdrawals_made: made,
+            bonds_lost,
         });
     }
     // Exits, challenges and their gas.
@@ -526,9 +553,25 @@ fn report(
         }
         challenges += usize::from(is_challenge(e));
     }
-    let spent_exits_challenged = started.iter().filter(|p| spent.contains(p)).all(|p| challenged.contains(p));
-    let cheater_bonds_lost =
-        users.iter().filter_map(|u| u.cheated).filter(|p| challenged.contains(p)).count() as Wei * s.standard_exit_bond;
+    // Piggybacked inputs that a valid transaction (other than the in-flight one) spent must be challenged.
+    let mut piggy_spent_unchallenged = 0usize;
+    for (_, e) in &world.events {
+        if let PlasmaEvent::Piggybacked { tx_hash, input: true, index } = e {
+            let Some(ife) = world.contract.in_flight_exits().get(tx_hash) else { continue };
+            let Some(input) = ife.inputs.get(*index) else { continue };
+            let spent_elsewhere = accepted.iter().any(|t| t.tx != ife.tx && t.tx.inputs().contains(&input.pos));
+            let challenged_it = world.events.iter().any(|(_, c)| {
+                matches!(c, PlasmaEvent::PiggybackChallenged { tx_hash: h, input: true, index: i, .. }
+                    if h == tx_hash && i == index)
+            });
+            if spent_elsewhere && !challenged_it {
+                piggy_spent_unchallenged += 1;
+            }
+        }
+    }
+    let spent_exits_challenged =
+        piggy_spent_unchallenged == 0 && started.iter().filter(|p| spent.contains(p)).all(|p| challenged.contains(p));
+    let cheater_bonds_lost: Wei = outcomes.iter().filter(|u| u.cheater).map(|u| u.bonds_lost).sum();
     let mut by_kind: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for t in world.log.iter().filter(|t| t.ok) {
         by_kind.entry(t.kind.clone()).or_default().push(t.gas);

@@ -4,7 +4,8 @@
 //! it has seen included, exits its withdrawals, and — while online — watches: once a block is withheld or
 //! invalid, it exits everything it owns, with standard exits for outputs included before the bad block and
 //! in-flight exits (piggybacking its outputs) for its transactions in or after it. An offline user does
-//! nothing from the attack on. A cheating user also tries once to exit an output it already spent.
+//! nothing from the attack on. A cheating user also tries once to exit an output it already spent, with a
+//! standard exit and with an in-flight exit of a second, double-spending transaction.
 //!
 //! The [`Challenger`] watches every exit against the published blocks and the transactions revealed on L1:
 //! it challenges standard exits of spent outputs, piggybacks of spent inputs or outputs, and in-flight exits
@@ -302,8 +303,29 @@ impl User {
         let Some((tx, proof)) = proof_of(&view.valid, depth, pos) else { return Ok(false) };
         self.cheated = Some(pos);
         self.exiting.insert(pos);
-        let bond = world.contract.params().standard_exit_bond;
-        world.send(self.address(), bond, PlasmaCall::StartStandardExit { utxo_pos: pos, tx, proof })?;
+        let params = world.contract.params().clone();
+        let me = self.address();
+        world.send(
+            me,
+            params.standard_exit_bond,
+            PlasmaCall::StartStandardExit { utxo_pos: pos, tx: tx.clone(), proof: proof.clone() },
+        )?;
+        // And a double spend of the same output to itself, exited in flight with both piggybacks: the
+        // included spend makes it non-canonical and shows the piggybacked input spent.
+        let Some(amount) = tx.outputs().get(pos.oindex() as usize).map(|o| o.amount) else { return Ok(true) };
+        let double = PlasmaTx::new(vec![pos], vec![Output { owner: me, amount }], 1)?.sign(&[&self.key]);
+        let hash = double.tx.digest();
+        let call = PlasmaCall::StartInFlightExit { tx: double, input_txs: vec![tx], input_proofs: vec![proof] };
+        if world.send(me, params.in_flight_exit_bond, call)?.succeeded() {
+            for input in [true, false] {
+                let call = if input {
+                    PlasmaCall::PiggybackInput { tx_hash: hash, index: 0 }
+                } else {
+                    PlasmaCall::PiggybackOutput { tx_hash: hash, index: 0 }
+                };
+                world.send(me, params.piggyback_bond, call)?;
+            }
+        }
         Ok(true)
     }
 }

@@ -81,7 +81,13 @@ fn a_cheater_exiting_a_spent_output_loses_its_bond() {
     let s = Scenario { cheaters: 2, payments: 16, ..Scenario::default() };
     let r = go(&s, 13);
     sound(&r);
-    assert!(r.challenges >= 1 && r.cheater_bonds_lost >= s.standard_exit_bond, "{r:?}");
+    // Each cheater that got to cheat loses its standard exit bond, its in-flight exit bond (non-canonical:
+    // the included spend is older) and its input piggyback bond (the input was spent); the output piggyback
+    // bond comes back.
+    let per_cheat = s.standard_exit_bond + s.in_flight_exit_bond + s.piggyback_bond;
+    assert!(r.challenges >= 3 && r.cheater_bonds_lost >= per_cheat, "{r:?}");
+    assert_eq!(r.cheater_bonds_lost % per_cheat, 0, "{r:?}");
+    assert!(r.in_flight_exits >= 1 && r.piggybacks >= 2);
     assert!(r.users.iter().filter(|u| u.cheater).all(|u| u.paid_out == u.withdrawals_made));
 }
 
@@ -113,7 +119,8 @@ fn property_a_thousand_small_scenarios() {
         assert!(r.spent_exits_challenged, "{}", ctx());
         assert!(r.online_users_whole, "{}", ctx());
         let cheated = r.users.iter().filter(|u| u.cheater).count();
-        assert!(r.cheater_bonds_lost <= cheated as Wei * s.standard_exit_bond);
+        let most = s.standard_exit_bond + s.in_flight_exit_bond + 2 * s.piggyback_bond;
+        assert!(r.cheater_bonds_lost <= cheated as Wei * most, "{}", ctx());
         if attack != Attack::None {
             attacked += 1;
             // The operator takes at most what offline users left behind.
