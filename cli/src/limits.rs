@@ -121,6 +121,14 @@ pub const MAX_MASS_EXIT_ON_CHAIN: u64 = 20_000;
 /// `simulate plasma --mass-exit --computed`: users of the computed model, 1 to 10^9 each.
 pub const MAX_MASS_EXIT_COMPUTED: u64 = 1_000_000_000;
 
+/// `simulate plasma --mass-exit --block-gas-limit`: 1,000,000 to 1,000,000,000 gas per L1 block.
+pub const MAX_BLOCK_GAS_LIMIT: u64 = 1_000_000_000;
+
+/// Parser of `--block-gas-limit`.
+pub fn block_gas_limit() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(1_000_000..=MAX_BLOCK_GAS_LIMIT)
+}
+
 /// Parser of `simulate plasma --users`.
 pub fn plasma_users() -> RangedI64ValueParser<u32> {
     ranged_u32(2, MAX_PLASMA_USERS)

@@ -70,6 +70,9 @@ pub struct SimulatePlasmaArgs {
     /// Mass exit: share of each block other L1 traffic wants at the initial base fee, 0 to 1.
     #[arg(long, default_value_t = 0.5, value_parser = limits::share)]
     pub background_share: f64,
+    /// Mass exit: the L1 block gas limit, 1000000 to 1000000000 (mainnet: 36000000).
+    #[arg(long, default_value_t = 36_000_000, value_parser = limits::block_gas_limit())]
+    pub block_gas_limit: u64,
     /// Mass exit: also write the chart (SVG) to this file.
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
@@ -137,6 +140,10 @@ fn run_mass_exit(args: &SimulatePlasmaArgs) -> Result<()> {
     let config = MassExitConfig {
         min_exit_period: args.exit_period,
         background_share: args.background_share,
+        chain: l1_contract_sim::ChainConfig {
+            block_gas_limit: args.block_gas_limit,
+            ..l1_contract_sim::ChainConfig::default()
+        },
         ..MassExitConfig::default()
     };
     let mut on_chain = args.on_chain.clone();
@@ -161,9 +168,10 @@ fn run_mass_exit(args: &SimulatePlasmaArgs) -> Result<()> {
         return output::json(&MassExitReport { config, points });
     }
     let mut lines = vec![format!(
-        "Plasma mass exit: the operator withholds a block; every user must exit within {:.1} days ({}% of each \
-         block taken by other traffic at 1 gwei, users paying up to 2 to 200 gwei per gas)",
+        "Plasma mass exit: the operator withholds a block; every user must exit within {:.1} days ({} gas per L1 \
+         block, {}% of it taken by other traffic at 1 gwei, users paying up to 2 to 200 gwei per gas)",
         args.exit_period as f64 / 86_400.0,
+        args.block_gas_limit,
         args.background_share * 100.0
     )];
     lines.push(format!(

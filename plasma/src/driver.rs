@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::contract::{PlasmaCall, PlasmaContract, PlasmaEvent, PlasmaParams};
 use crate::error::{PlasmaError, Result};
 use crate::operator::{Attack, Operator};
-use crate::tx::{Hash32, SignedTx, UtxoPos};
+use crate::tx::{Hash32, SignedTx, UtxoPos, CHILD_BLOCK_INTERVAL};
 use crate::user::{is_challenge, Challenger, Tracked, User, Want, WithdrawalTrack};
 use crate::world::{Fault, PublicView, World};
 
@@ -328,7 +328,10 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
     let victims: Vec<Address> = offline.iter().map(|&i| users[i as usize].address()).collect();
     let mut challenger = Challenger::new(challenger_address);
 
-    for u in &users {
+    for (i, u) in users.iter().enumerate() {
+        if i > 0 && i as u64 % (CHILD_BLOCK_INTERVAL - 1) == 0 {
+            operator.submit_empty(&mut world)?;
+        }
         let receipt = world.send(u.address(), s.deposit, PlasmaCall::Deposit)?;
         match &receipt.outcome {
             Ok(events) => {

@@ -104,6 +104,23 @@ impl Operator {
         self.chain.push_unchecked(block)
     }
 
+    /// Commits and publishes an empty child block: what an operator does when the deposit blocks between two
+    /// child blocks run out (at most [`CHILD_BLOCK_INTERVAL`](crate::tx::CHILD_BLOCK_INTERVAL) − 1 of them).
+    pub fn submit_empty(&mut self, world: &mut World) -> Result<()> {
+        let number = world.contract.next_child_block();
+        let block = Block { number, txs: Vec::new() };
+        let depth = world.contract.params().merkle_depth;
+        let root = block.root(depth).ok_or_else(|| PlasmaError::InvalidScenario("bad Merkle depth".into()))?;
+        let receipt = world.send(self.address, 0, PlasmaCall::SubmitBlock { root })?;
+        if let Err(revert) = receipt.outcome {
+            return Err(PlasmaError::Reverted { call: "SubmitBlock", revert });
+        }
+        self.blocks += 1;
+        self.submitted_at.push((number, receipt.slot, receipt.timestamp));
+        world.published.insert(number, block.clone());
+        self.chain.push_unchecked(block)
+    }
+
     /// Takes a transaction if it is valid against the chain and the pending ones (an honest operator's
     /// check); a halted operator takes nothing.
     pub fn receive(&mut self, tx: SignedTx, now: u64) -> bool {

@@ -132,3 +132,13 @@ fn property_a_thousand_small_scenarios() {
     }
     assert!(attacked > 500 && ifes > 100 && cheats > 50 && thefts > 50, "{attacked} {ifes} {cheats} {thefts}");
 }
+
+#[test]
+fn more_users_than_deposit_blocks_between_two_child_blocks() {
+    // 999 deposit blocks fit between two child blocks: the operator commits an empty block to make room.
+    let s = Scenario { users: 1_000, payments: 20, block_size: 8, deposit: ETHER / 1_000, ..Scenario::default() };
+    let r = go(&s, 17);
+    sound(&r);
+    assert_eq!(r.deposits, 1_000);
+    assert!(r.online_users_whole);
+}
