@@ -129,6 +129,14 @@ pub fn block_gas_limit() -> RangedU64ValueParser<u64> {
     RangedU64ValueParser::new().range(1_000_000..=MAX_BLOCK_GAS_LIMIT)
 }
 
+/// `simulate plasma --attack-block`: the child block the operator attacks at, 0 to 100000.
+pub const MAX_ATTACK_BLOCK: u64 = 100_000;
+
+/// Parser of `simulate plasma --attack-block`.
+pub fn attack_block() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(0..=MAX_ATTACK_BLOCK)
+}
+
 /// Parser of `simulate plasma --users`.
 pub fn plasma_users() -> RangedI64ValueParser<u32> {
     ranged_u32(2, MAX_PLASMA_USERS)

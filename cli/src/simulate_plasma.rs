@@ -47,7 +47,7 @@ pub struct SimulatePlasmaArgs {
     pub attack: AttackArg,
     /// The child block (0-based) at which the operator attacks, 0 to 100000 (or at the end of the
     /// payments if there are fewer blocks).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    #[arg(long, default_value_t = 1, value_parser = limits::attack_block())]
     pub attack_block: u64,
     /// Share of users offline from the attack on, 0 to 1.
     #[arg(long, default_value_t = 0.0, value_parser = limits::share)]
