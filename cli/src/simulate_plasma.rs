@@ -70,6 +70,10 @@ pub struct SimulatePlasmaArgs {
     /// Mass exit: share of each block other L1 traffic wants at the initial base fee, 0 to 1.
     #[arg(long, default_value_t = 0.5, value_parser = limits::share)]
     pub background_share: f64,
+    /// Mass exit: also compute every count of --on-chain and --computed for this second exit period (in
+    /// seconds, 60 to 31536000) with the gas per exit measured on the chain.
+    #[arg(long, value_name = "SECONDS", value_parser = limits::exit_period())]
+    pub second_period: Option<u64>,
     /// Mass exit: the L1 block gas limit, 1000000 to 1000000000 (mainnet: 36000000).
     #[arg(long, default_value_t = 36_000_000, value_parser = limits::block_gas_limit())]
     pub block_gas_limit: u64,
@@ -148,7 +152,14 @@ fn run_mass_exit(args: &SimulatePlasmaArgs) -> Result<()> {
     };
     let mut on_chain = args.on_chain.clone();
     on_chain.sort_unstable();
-    let points = mass_exit::curve(&config, &on_chain, &args.computed, &mut ChaCha20Rng::seed_from_u64(args.seed))?;
+    let mut points = mass_exit::curve(&config, &on_chain, &args.computed, &mut ChaCha20Rng::seed_from_u64(args.seed))?;
+    if let Some(period) = args.second_period {
+        let gas = points.iter().rfind(|p| !p.computed).map_or(0.0, |p| p.exit_gas);
+        let second = MassExitConfig { min_exit_period: period, ..config.clone() };
+        for n in on_chain.iter().chain(&args.computed) {
+            points.push(mass_exit::computed(&second, *n, gas)?);
+        }
+    }
     if let Some(path) = &args.chart {
         let chart_points: Vec<compare::designs::plasma::ChartPoint> = points
             .iter()
@@ -178,7 +189,11 @@ fn run_mass_exit(args: &SimulatePlasmaArgs) -> Result<()> {
         "{:>12}  {:>8}  {:>10}  {:>10}  {:>8}  {:>14}  {:>12}  {:>18}",
         "users", "how", "in time", "failed", "share", "peak base fee", "last exit", "failed: caps up to"
     ));
+    let mut second_header = false;
     for p in &points {
+        if p.period_seconds != args.exit_period && !std::mem::replace(&mut second_header, true) {
+            lines.push(format!("with a {:.1}-day period instead (computed):", p.period_seconds as f64 / 86_400.0));
+        }
         lines.push(format!(
             "{:>12}  {:>8}  {:>10}  {:>10}  {:>7.1}%  {:>9.1} gwei  {:>10.1} h  {:>18}",
             p.users,

@@ -407,7 +407,8 @@ pub mod mass_exit_labels {
 pub fn mass_exit_chart(points: &[crate::designs::plasma::ChartPoint]) -> Result<String> {
     let title = "Plasma mass exit: who gets out in time, and the gas price it takes";
     let mut periods: Vec<f64> = points.iter().map(|p| p.period_days).collect();
-    periods.sort_by(|a, b| b.total_cmp(a));
+    // Shorter periods first, so that the default period (and its run on the chain) is drawn on top.
+    periods.sort_by(f64::total_cmp);
     periods.dedup();
     let x_lo = points.iter().map(|p| p.users).fold(f64::MAX, f64::min).min(1e3) / 1.5;
     let x_hi = points.iter().map(|p| p.users).fold(1e4, f64::max) * 1.5;
@@ -442,7 +443,8 @@ pub fn mass_exit_chart(points: &[crate::designs::plasma::ChartPoint]) -> Result<
             .draw()
             .map_err(&err)?;
         for (i, period) in periods.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
+            // The longest period keeps the first colour.
+            let color = PALETTE[(periods.len() - 1 - i) % PALETTE.len()];
             let mut pts: Vec<&crate::designs::plasma::ChartPoint> =
                 points.iter().filter(|p| p.period_days == *period).collect();
             pts.sort_by(|a, b| a.users.total_cmp(&b.users));
@@ -485,7 +487,7 @@ pub fn mass_exit_chart(points: &[crate::designs::plasma::ChartPoint]) -> Result<
             .legend(|(x, y)| Circle::new((x + 9, y), 4, BLACK.stroke_width(2)));
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
+            .position(SeriesLabelPosition::Coordinate(215, 175))
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .label_font((FONT, 12))
