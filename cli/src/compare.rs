@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use compare::designs::{ChannelsDesign, OptimisticDesign, SidechainDesign, ZkDesign};
+use compare::designs::{ChannelsDesign, OptimisticDesign, PlasmaDesign, SidechainDesign, ZkDesign};
 use compare::metrics::Workload;
 use compare::runner::{compare, Comparison, Design};
 use compare::study::{proof_costs, StudyConfig};
@@ -111,6 +111,7 @@ pub fn designs(batch_size: usize, depth: u32) -> Vec<Box<dyn Design>> {
         Box::new(OptimisticDesign::new(batch_size, depth, 2)),
         Box::new(ChannelsDesign::new()),
         Box::new(SidechainDesign::polygon_like(depth)),
+        Box::new(PlasmaDesign::new(batch_size, depth)),
     ]
 }
 

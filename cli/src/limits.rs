@@ -138,6 +138,66 @@ pub fn network_delay(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
+/// `simulate plasma --users`: 2 to 1000 (every user watches every block in the simulation).
+pub const MAX_PLASMA_USERS: u32 = 1000;
+/// `simulate plasma --payments`: 0 to 100000.
+pub const MAX_PLASMA_PAYMENTS: usize = 100_000;
+/// `simulate plasma --block-size`: 1 to 65536, the 2^16 leaves of OMG's depth-16 block tree.
+pub const MAX_PLASMA_BLOCK_SIZE: usize = 1 << 16;
+/// `simulate plasma --exit-period`: 60 s to 365 days.
+pub const MAX_EXIT_PERIOD_SECONDS: u64 = 365 * 24 * 3600;
+/// `simulate plasma --mass-exit --on-chain`: users exiting for real on the simulated L1, 1 to 20000 each
+/// (every exit is a metered call; 10^4 takes seconds).
+pub const MAX_MASS_EXIT_ON_CHAIN: u64 = 20_000;
+/// `simulate plasma --mass-exit --computed`: users of the computed model, 1 to 10^9 each.
+pub const MAX_MASS_EXIT_COMPUTED: u64 = 1_000_000_000;
+
+/// `simulate plasma --mass-exit --block-gas-limit`: 1,000,000 to 1,000,000,000 gas per L1 block.
+pub const MAX_BLOCK_GAS_LIMIT: u64 = 1_000_000_000;
+
+/// Parser of `--block-gas-limit`.
+pub fn block_gas_limit() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(1_000_000..=MAX_BLOCK_GAS_LIMIT)
+}
+
+/// `simulate plasma --attack-block`: the child block the operator attacks at, 0 to 100000.
+pub const MAX_ATTACK_BLOCK: u64 = 100_000;
+
+/// Parser of `simulate plasma --attack-block`.
+pub fn attack_block() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(0..=MAX_ATTACK_BLOCK)
+}
+
+/// Parser of `simulate plasma --users`.
+pub fn plasma_users() -> RangedI64ValueParser<u32> {
+    ranged_u32(2, MAX_PLASMA_USERS)
+}
+
+/// Parser of `simulate plasma --payments`.
+pub fn plasma_payments() -> RangedU64ValueParser<usize> {
+    ranged_usize(0, MAX_PLASMA_PAYMENTS)
+}
+
+/// Parser of `simulate plasma --block-size`.
+pub fn plasma_block_size() -> RangedU64ValueParser<usize> {
+    ranged_usize(1, MAX_PLASMA_BLOCK_SIZE)
+}
+
+/// Parser of `simulate plasma --exit-period`.
+pub fn exit_period() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(60..=MAX_EXIT_PERIOD_SECONDS)
+}
+
+/// Parser of each of `--on-chain`.
+pub fn mass_exit_on_chain() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(1..=MAX_MASS_EXIT_ON_CHAIN)
+}
+
+/// Parser of each of `--computed`.
+pub fn mass_exit_computed() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(1..=MAX_MASS_EXIT_COMPUTED)
+}
+
 /// The tree of `--depth` with `arity`; a depth the ledger refuses (odd for a 4-ary
 /// tree) is an unusable `--depth`.
 pub fn tree(depth: u32, arity: Arity) -> Result<TreeShape> {

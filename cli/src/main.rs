@@ -24,6 +24,7 @@ mod setup;
 mod simulate;
 mod simulate_channels;
 mod simulate_optimistic;
+mod simulate_plasma;
 mod simulate_sidechain;
 mod tx;
 mod verify;

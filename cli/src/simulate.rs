@@ -49,6 +49,12 @@ pub enum SimulateCommand {
     /// offline validators, a colluding coalition draining the bridge, equivocation
     /// slashed on L1; or (`--gas-table`) checkpoint gas by validator count.
     Sidechain(crate::simulate_sidechain::SimulateSidechainArgs),
+    /// Plasma (More Viable Plasma): UTXO blocks committed to L1, exits with bonds,
+    /// challenges and in-flight exits; an operator that withholds a block or includes
+    /// an invalid transaction (`--attack`), offline users (`--offline-share`); or the
+    /// mass exit through the L1's gas limit and base fee (`--mass-exit`). Exits 1 when
+    /// ETH is not conserved or an online honest user loses funds.
+    Plasma(crate::simulate_plasma::SimulatePlasmaArgs),
 }
 
 /// Where batches put their public data on L1.
@@ -169,6 +175,7 @@ pub fn run(cmd: SimulateCommand) -> Result<()> {
         SimulateCommand::Optimistic(args) => crate::simulate_optimistic::run(args),
         SimulateCommand::Channels(args) => crate::simulate_channels::run(args),
         SimulateCommand::Sidechain(args) => crate::simulate_sidechain::run(args),
+        SimulateCommand::Plasma(args) => crate::simulate_plasma::run(args),
     }
 }
 

@@ -273,3 +273,60 @@ fn simulate_sidechain_honest_drained_and_halted() {
         assert!(err.contains(flag), "{args:?}: {err}");
     }
 }
+
+/// Plasma: the JSON fields the issue names; withholding with an offline user (online users whole, the
+/// offline one not); the mass exit with its chart; flags out of range refused with exit code 2.
+#[test]
+fn simulate_plasma_withholding_offline_users_and_the_mass_exit() {
+    let honest =
+        json(&ok(&["simulate", "plasma", "--users", "3", "--payments", "8", "--withdrawal-share", "0.5", "--json"]));
+    for field in ["blocks", "exits", "challenges", "exit_gas", "exited_in_time", "failed_to_exit"] {
+        assert!(honest[field].is_number(), "{field} in {honest}");
+    }
+    assert!(honest["withdrawal_latency_seconds"]["median"].as_f64().unwrap() >= (7 * 24 * 3600) as f64);
+    assert_eq!(honest["eth_conserved"], true);
+
+    let withheld = json(&ok(&[
+        "simulate",
+        "plasma",
+        "--users",
+        "4",
+        "--attack",
+        "withhold",
+        "--offline-share",
+        "0.25",
+        "--cheaters",
+        "1",
+        "--json",
+    ]));
+    assert_eq!(withheld["online_users_whole"], true, "{withheld}");
+    assert!(withheld["in_flight_exits"].as_u64().unwrap() > 0 || withheld["standard_exits"].as_u64().unwrap() > 0);
+    assert_eq!(withheld["failed_to_exit"], 1, "the offline user: {withheld}");
+    assert!(withheld["offline_loss"].as_u64().unwrap() > 0);
+
+    let dir = TempDir::new("plasma");
+    let chart = dir.arg("mass-exit.svg");
+    let mass = json(&ok(&[
+        "simulate",
+        "plasma",
+        "--mass-exit",
+        "--on-chain",
+        "200",
+        "--computed",
+        "10000000",
+        "--chart",
+        &chart,
+        "--json",
+    ]));
+    let points = mass["points"].as_array().unwrap();
+    assert_eq!(points[0]["computed"], false);
+    assert_eq!(points[0]["exited_in_time"], 200);
+    assert!(points[1]["failed_to_exit"].as_u64().unwrap() > 0, "ten million users do not all fit in a week");
+    assert!(std::fs::read_to_string(&chart).unwrap().contains("<svg"));
+
+    for bad in [["--users", "1"], ["--block-size", "0"], ["--exit-period", "10"], ["--offline-share", "2"]] {
+        let args: Vec<&str> = ["simulate", "plasma"].iter().copied().chain(bad).collect();
+        let err = unusable(&args);
+        assert!(err.contains(bad[0]), "{err}");
+    }
+}

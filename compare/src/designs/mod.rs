@@ -11,7 +11,8 @@
 //! - [`sidechain::SidechainDesign`]: the proof-of-stake sidechain and its checkpoint bridge
 //!   ([`sidechain::run`](::sidechain::run)), honest and with a colluding supermajority draining the bridge.
 //!
-//! Still to come, wrapping its crate's simulation: Plasma.
+//! - [`plasma::PlasmaDesign`]: Plasma (MoreVP) with an honest operator, a withholding one, and the mass
+//!   exit ([`plasma::run`](::plasma::run), [`::plasma::mass_exit`]).
 //!
 //! Each maps its crate's report into [`crate::metrics::DesignMetrics`] and computes the throughput ceiling
 //! with [`crate::metrics::throughput_ceiling`] from its measured gas (and blob bytes) per transaction. Like
@@ -20,10 +21,12 @@
 
 pub mod channels;
 pub mod optimistic;
+pub mod plasma;
 pub mod sidechain;
 pub mod zk;
 
 pub use channels::ChannelsDesign;
 pub use optimistic::OptimisticDesign;
+pub use plasma::PlasmaDesign;
 pub use sidechain::SidechainDesign;
 pub use zk::ZkDesign;

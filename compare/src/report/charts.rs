@@ -390,3 +390,116 @@ pub(super) fn gas_points(gas_rows: Option<&[GasRow]>, study: Option<&[ProofCostR
         format!("proof-cost study, depth {depth}"),
     ))
 }
+
+/// Axis labels of the mass-exit chart.
+pub mod mass_exit_labels {
+    /// x.
+    pub const USERS_X: &str = "users who must exit (log scale)";
+    /// Left y.
+    pub const SHARE_Y: &str = "share exiting in time (%)";
+    /// Right y.
+    pub const FEE_Y: &str = "peak base fee (gwei, log scale)";
+}
+
+/// The Plasma mass exit: users (log axis) against the share that exits within the period (solid lines,
+/// left axis) and the peak base fee the wave drives the L1 to (dashed lines, right axis), one colour per
+/// exit period; filled points were run on the chain, hollow ones computed.
+pub fn mass_exit_chart(points: &[crate::designs::plasma::ChartPoint]) -> Result<String> {
+    let title = "Plasma mass exit: who gets out in time, and the gas price it takes";
+    let mut periods: Vec<f64> = points.iter().map(|p| p.period_days).collect();
+    // Shorter periods first, so that the default period (and its run on the chain) is drawn on top.
+    periods.sort_by(f64::total_cmp);
+    periods.dedup();
+    let x_lo = points.iter().map(|p| p.users).fold(f64::MAX, f64::min).min(1e3) / 1.5;
+    let x_hi = points.iter().map(|p| p.users).fold(1e4, f64::max) * 1.5;
+    let fee_hi = points.iter().map(|p| p.peak_gwei).fold(10.0, f64::max) * 4.0;
+    let mut svg = String::new();
+    {
+        let err = chart_err(title);
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(&err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 18))
+            .margin(14)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .right_y_label_area_size(80)
+            .build_cartesian_2d((x_lo..x_hi).log_scale(), 0f64..115f64)
+            .map_err(&err)?
+            .set_secondary_coord((x_lo..x_hi).log_scale(), (0.5f64..fee_hi).log_scale());
+        chart
+            .configure_mesh()
+            .light_line_style(RGBColor(238, 238, 238))
+            .x_label_formatter(&|v| thousands(v.round() as u64))
+            .y_label_formatter(&|v| format!("{v:.0}%"))
+            .x_desc(mass_exit_labels::USERS_X)
+            .y_desc(mass_exit_labels::SHARE_Y)
+            .draw()
+            .map_err(&err)?;
+        chart
+            .configure_secondary_axes()
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc(mass_exit_labels::FEE_Y)
+            .draw()
+            .map_err(&err)?;
+        for (i, period) in periods.iter().enumerate() {
+            // The longest period keeps the first colour.
+            let color = PALETTE[(periods.len() - 1 - i) % PALETTE.len()];
+            let mut pts: Vec<&crate::designs::plasma::ChartPoint> =
+                points.iter().filter(|p| p.period_days == *period).collect();
+            pts.sort_by(|a, b| a.users.total_cmp(&b.users));
+            pts.dedup_by(|a, b| a.users == b.users);
+            chart
+                .draw_series(LineSeries::new(pts.iter().map(|p| (p.users, 100.0 * p.share)), color.stroke_width(2)))
+                .map_err(&err)?
+                .label(format!("{period}-day period: share in time"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+            chart
+                .draw_series(pts.iter().map(|p| {
+                    let style = if p.computed { WHITE.filled() } else { color.filled() };
+                    Circle::new((p.users, 100.0 * p.share), 4, style)
+                }))
+                .map_err(&err)?;
+            chart
+                .draw_series(
+                    pts.iter()
+                        .filter(|p| p.computed)
+                        .map(|p| Circle::new((p.users, 100.0 * p.share), 4, color.stroke_width(2))),
+                )
+                .map_err(&err)?;
+            chart
+                .draw_secondary_series(DashedLineSeries::new(
+                    pts.iter().map(|p| (p.users, p.peak_gwei.max(0.5))).collect::<Vec<_>>(),
+                    6,
+                    4,
+                    color.stroke_width(2),
+                ))
+                .map_err(&err)?
+                .label(format!("{period}-day period: peak base fee"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 6, y), (x + 10, y), (x + 16, y)], color.stroke_width(1))
+                });
+        }
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+            .map_err(&err)?
+            .label("filled: run on the chain; hollow: computed")
+            .legend(|(x, y)| Circle::new((x + 9, y), 4, BLACK.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::Coordinate(215, 175))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(&err)?;
+        root.present().map_err(&err)?;
+    }
+    Ok(svg)
+}
+
+/// The mass-exit chart of the first design in `c` that reports mass-exit points, if any.
+pub(super) fn mass_exit_of(c: &Comparison) -> Result<Option<String>> {
+    let points = c.designs.iter().map(crate::designs::plasma::mass_exit_points).find(|p| !p.is_empty());
+    points.map(|p| mass_exit_chart(&p)).transpose()
+}

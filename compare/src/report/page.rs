@@ -171,6 +171,9 @@ fn comparison_section(out: &mut String, c: &Comparison) -> Result<()> {
             html_table(out, &["detail", "value"], &cells);
         }
     }
+    if let Some(svg) = super::charts::mass_exit_of(c)? {
+        figure(out, &svg, "Plasma's mass exit: every user exits within the exit period while the operator withholds a block; solid lines: share of users in time (left axis), dashed: peak EIP-1559 base fee (right axis). Filled points ran on the simulated L1, hollow ones are computed with the gas per exit measured there.");
+    }
     Ok(())
 }
 
