@@ -63,6 +63,30 @@ pub enum StudyCommand {
     /// signatures and with a BLS aggregate, from the metered bridge (every validator
     /// registered for real and signing).
     SidechainGas(SidechainGasArgs),
+    /// Every design under every attack that applies (invalid state, data withholding,
+    /// collusion, censorship, stale state, users offline, an L1 gas-price spike), each
+    /// cell a run: funds lost and by whom, delay to recovery, honest L1 gas, and whether
+    /// the design's promise held.
+    Attacks(AttacksArgs),
+}
+
+/// Arguments of `rollup study attacks`.
+#[derive(Debug, Args)]
+pub struct AttacksArgs {
+    /// Seed of every run (and of the zk cells' development setup).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Users of Plasma's mass exit (computed from the measured gas per exit), 1 to
+    /// 1000000000.
+    #[arg(long, default_value_t = 1_000_000, value_parser = limits::mass_exit_computed())]
+    pub mass_exit_users: u64,
+    /// Print the matrix as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write attacks.json and a self-contained attacks.html (the colour-coded matrix)
+    /// into this folder.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// Arguments of `rollup study sidechain-gas`.
@@ -166,6 +190,7 @@ pub fn study(cmd: StudyCommand) -> Result<()> {
     let args = match cmd {
         StudyCommand::ProofCosts(args) => args,
         StudyCommand::SidechainGas(args) => return sidechain_gas(args),
+        StudyCommand::Attacks(args) => return attacks(args),
     };
     limits::quaternary_depths(&args.depths)?;
     let cfg = StudyConfig {
@@ -196,5 +221,29 @@ fn sidechain_gas(args: SidechainGasArgs) -> Result<()> {
         output::json(&rows)
     } else {
         output::line(sidechain::study::format_table(&rows).trim_end())
+    }
+}
+
+/// `rollup study attacks`.
+fn attacks(args: AttacksArgs) -> Result<()> {
+    use compare::attacks::{attack_matrix, attacks_json, attacks_table, AttackConfig};
+    let cfg = AttackConfig { seed: args.seed, mass_exit_users: args.mass_exit_users, ..AttackConfig::default() };
+    eprintln!("{}", crate::zk::insecure_setup_warning(args.seed));
+    let matrix = attack_matrix(&cfg, &mut Spinner::new())?;
+    let json = attacks_json(&matrix)?;
+    if let Some(dir) = &args.report {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let html = compare::report::page::render_attacks_html(&matrix);
+        for (name, text) in [("attacks.json", &json), ("attacks.html", &html)] {
+            let path = dir.join(name);
+            crate::files::write_bytes(&path, text.as_bytes(), false)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if args.json {
+        output::line(json)
+    } else {
+        output::line(attacks_table(&matrix))
     }
 }

@@ -16,6 +16,7 @@
 //! - [`study`]: [`proof_costs`], what a batch proof costs by tree depth and batch size (constraints, setup,
 //!   proving, verification, key sizes, L1 gas), measured where affordable and labelled estimates beyond.
 //! - [`report`]: aligned terminal tables, JSON, CSV and one self-contained HTML page with inline SVG charts.
+//! - [`attacks`]: the attack matrix, every design under every attack that applies ([`attacks::attack_matrix`]).
 //! - [`error`]: [`CompareError`], the one error type of the crate.
 //!
 //! Randomness is seeded (the workload's or the study's seed) and progress goes to a [`prover::Progress`]
@@ -23,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod attacks;
 pub mod designs;
 pub mod error;
 pub mod metrics;

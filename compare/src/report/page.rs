@@ -323,3 +323,52 @@ pub fn write_html(
     write_file(&path, &html)?;
     Ok(path)
 }
+
+/// The attack matrix as a colour-coded table (held green, broken red, not applicable grey): attacks as rows,
+/// designs as columns, each cell's outcomes with their figures and explanations.
+pub fn attack_matrix_section(out: &mut String, m: &crate::attacks::AttackMatrix) {
+    use crate::attacks::Verdict;
+    out.push_str("<h2>Attack matrix</h2>\n<p class=\"note\">Each cell is a run of the design's own simulation (tiny \
+         seeded scenarios); figures marked computed come from a run's measured gas or timeline and the chain's \
+         parameters. Funds lost count the honest side only; recovery is from the attack until the honest side has \
+         its funds back.</p>\n");
+    out.push_str("<table class=\"attacks\"><thead><tr><th>attack</th>");
+    for d in &m.designs {
+        let _ = write!(out, "<th>{}</th>", esc(d));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for a in &m.attacks {
+        let _ = write!(out, "<tr><td>{}</td>", esc(a.label()));
+        for d in &m.designs {
+            out.push_str("<td class=\"text\">");
+            for o in m.cell(d, *a).map(|c| c.outcomes.as_slice()).unwrap_or_default() {
+                let (class, colour) = match o.verdict {
+                    Verdict::Held => ("held", "#d4edda"),
+                    Verdict::Broken => ("broken", "#f8d7da"),
+                    Verdict::NotApplicable { .. } => ("na", "#e9ecef"),
+                };
+                let _ = write!(
+                    out,
+                    "<div class=\"{class}\" style=\"background:{colour};padding:.3em;margin:.2em 0\"><b>{}</b><br>{}</div>",
+                    esc(&crate::attacks::outcome_words(o)),
+                    esc(&o.explanation)
+                );
+            }
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+/// A self-contained page with the attack matrix alone (what `rollup study attacks --report DIR` writes).
+pub fn render_attacks_html(m: &crate::attacks::AttackMatrix) -> String {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<title>zk-rollup-lab: attack matrix</title>\n");
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+    out.push_str("<h1>zk-rollup-lab: attack matrix</h1>\n");
+    attack_matrix_section(&mut out, m);
+    out.push_str("</body>\n</html>\n");
+    out
+}
