@@ -78,7 +78,7 @@ pub struct AttacksArgs {
     pub seed: u64,
     /// Users of Plasma's mass exit (computed from the measured gas per exit), 1 to
     /// 1000000000.
-    #[arg(long, default_value_t = 1_000_000, value_parser = limits::mass_exit_computed())]
+    #[arg(long, default_value_t = 10_000_000, value_parser = limits::mass_exit_computed())]
     pub mass_exit_users: u64,
     /// Print the matrix as JSON.
     #[arg(long)]

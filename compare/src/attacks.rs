@@ -13,9 +13,9 @@
 //! traffic's share of each block raised), the cell is that run; elsewhere the cell is computed from the
 //! design's measured dispute or exit gas and its window (and says so).
 
-use rand_chacha::rand_core::SeedableRng;
 use l1_contract_sim::{Address, Chain, ChainConfig, Wei, ETHER, GWEI};
 use prover::{setup, Progress, Prover, SetupKind};
+use rand_chacha::rand_core::SeedableRng;
 use serde::Serialize;
 
 use crate::designs::{ChannelsDesign, OptimisticDesign, PlasmaDesign, SidechainDesign};
@@ -159,7 +159,11 @@ impl Outcome {
         Outcome {
             variant: variant.into(),
             verdict: Verdict::Broken,
-            funds_lost_wei: losses.iter().filter(|l| !matches!(l.party, Party::Operator | Party::Validators)).map(|l| l.wei).sum(),
+            funds_lost_wei: losses
+                .iter()
+                .filter(|l| !matches!(l.party, Party::Operator | Party::Validators))
+                .map(|l| l.wei)
+                .sum(),
             losses,
             recovery_seconds: recovery,
             honest_l1_gas: gas,
@@ -214,12 +218,12 @@ pub struct AttackConfig {
 }
 
 impl Default for AttackConfig {
-    /// Seed 1; a mass exit of a million users; a one-hour spike to 500 gwei with other traffic wanting 95% of
+    /// Seed 1; a mass exit of ten million users; a one-hour spike to 500 gwei with other traffic wanting 95% of
     /// each block.
     fn default() -> Self {
         AttackConfig {
             seed: 1,
-            mass_exit_users: 1_000_000,
+            mass_exit_users: 10_000_000,
             spike_seconds: 3_600,
             spike_gwei: 500.0,
             spike_background_share: 0.95,
@@ -314,11 +318,11 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
     use ledger::{Arity, ChainId, SecretKey, State, Transaction};
     use zk_rollup::contract::{DataMode, ZkCall, ZkRollup, ZkRollupParams};
     use zk_rollup::operator::send;
-    use zk_rollup::simulation::{run_exodus, run_zk, ZkScenario};
+    use zk_rollup::simulation::{run_exodus, ZkScenario};
 
     let scenario = ZkScenario {
-        accounts: 3,
-        txs: 2,
+        accounts: 2,
+        txs: 1,
         batch_size: 1,
         depth: 2,
         arity: Arity::Quaternary,
@@ -328,7 +332,6 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
     let shape = scenario.shape()?;
     let mut rng = SimRng::seed_from_u64(cfg.seed);
     let keys = setup(shape.clone(), SetupKind::InsecureSeeded(cfg.seed), &mut rng, progress)?;
-    let honest = run_zk(&scenario, Some(Prover::new(keys.clone())), &mut rng, progress)?;
     let exodus = run_exodus(&scenario, Some(Prover::new(keys.clone())), &mut rng, progress)?;
 
     // A malicious operator against the contract: one user deposits, the honest batch lands, then a batch
@@ -343,7 +346,13 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
     chain.fund(operator, 10 * ETHER);
     let key = SecretKey::from_bytes([1; 32]);
     let err = design_err(ZK);
-    let r = send(&mut chain, &mut contract, user, ETHER, ZkCall::Deposit { to: None, public_key: key.public_key().into() })?;
+    let r = send(
+        &mut chain,
+        &mut contract,
+        user,
+        ETHER,
+        ZkCall::Deposit { to: None, public_key: key.public_key().into() },
+    )?;
     r.outcome.map_err(|e| err(e.0))?;
     let deposit = Transaction::Deposit(contract.queued_deposits()[0].deposit);
     let mut state = State::new(shape.tree, ChainId::DEFAULT);
@@ -429,19 +438,21 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
             "exodus left funds in the contract".into(),
         )
     };
-    let offline = if honest.eth_funded == honest.eth_accounted && honest.contract_backs_l2 {
+    let user_balance = chain.balance(user);
+    let offline = if unchanged && contract.batches().len() == 1 {
         Outcome::held(
             "",
             0.0,
             0,
             format!(
-                "users need not watch: {} batches verified by proof, the contract backs every L2 balance while users \
-                 do nothing",
-                honest.batches
+                "the user deposited and went offline ({:.2} ETH left on L1) while the operator sent a forged batch \
+                 and a replayed one: both refused without any user transaction; the user's deposit stays in the \
+                 verified state, and exodus (censorship row) needs no deadline to be met by a watcher",
+                user_balance as f64 / 1e18
             ),
         )
     } else {
-        Outcome::broken("", vec![], None, 0, "the honest run did not conserve ETH".into())
+        Outcome::broken("", vec![], None, 0, "a batch changed the state while the user was offline".into())
     };
     let spike = Outcome::held(
         "",
@@ -525,11 +536,13 @@ fn optimistic_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             )
         } else {
             let slashed = vec![Loss { party: Party::Operator, wei: r.bond_slashed }];
-            Outcome { losses: slashed, ..Outcome::held(
-                variant,
-                r.finality_seconds.max,
-                r.dispute_gas,
-                format!(
+            Outcome {
+                losses: slashed,
+                ..Outcome::held(
+                    variant,
+                    r.finality_seconds.max,
+                    r.dispute_gas,
+                    format!(
                     "disputed: {} game(s), {} L1 moves ({} gas, both sides), the false assertion rejected, {} ETH of \
                      bond slashed; the honest state confirmed {:.1} days after submission at worst",
                     r.disputes,
@@ -538,7 +551,8 @@ fn optimistic_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
                     r.bond_slashed as f64 / 1e18,
                     r.finality_seconds.max / 86_400.0
                 ),
-            ) }
+                )
+            }
         }
     };
     let spike_cost = spike_wei(cfg, watched.dispute_gas);
@@ -986,7 +1000,12 @@ fn plasma_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             100.0 * p.share_in_time,
             p.peak_base_fee_gwei,
             if p.failed_to_exit > 0 {
-                format!("; {} users ({:.0} ETH at {} ETH each) are left to the operator", p.failed_to_exit, lost as f64 / 1e18, base.deposit as f64 / 1e18)
+                format!(
+                    "; {} users ({:.0} ETH at {} ETH each) are left to the operator",
+                    p.failed_to_exit,
+                    lost as f64 / 1e18,
+                    base.deposit as f64 / 1e18
+                )
             } else {
                 String::new()
             }
@@ -1007,14 +1026,15 @@ fn plasma_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
         ));
     }
     Ok(vec![
-        cell(PLASMA, Attack::InvalidState, vec![judge(&invalid, "the operator includes a transaction spending another's output")]),
+        cell(
+            PLASMA,
+            Attack::InvalidState,
+            vec![judge(&invalid, "the operator includes a transaction spending another's output")],
+        ),
         cell(
             PLASMA,
             Attack::DataWithholding,
-            vec![
-                withholding,
-                mass_outcome(&normal, format!("{} users (computed mass exit)", cfg.mass_exit_users), ""),
-            ],
+            vec![withholding, mass_outcome(&normal, format!("{} users (computed mass exit)", cfg.mass_exit_users), "")],
         ),
         cell(
             PLASMA,
@@ -1038,7 +1058,11 @@ fn plasma_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             Attack::GasSpike,
             vec![mass_outcome(
                 &spiked,
-                format!("{} users, other traffic wants {:.0}% of each block", cfg.mass_exit_users, 100.0 * cfg.spike_background_share),
+                format!(
+                    "{} users, other traffic wants {:.0}% of each block",
+                    cfg.mass_exit_users,
+                    100.0 * cfg.spike_background_share
+                ),
                 "mass exit in congestion: ",
             )],
         ),
@@ -1074,7 +1098,8 @@ pub fn outcome_words(o: &Outcome) -> String {
     s.push_str(&format!(
         ": lost {}, {}, honest gas {}{}",
         eth(o.funds_lost_wei),
-        o.recovery_seconds.map_or("never recovered".into(), |r| format!("back after {}", crate::report::human_seconds(r))),
+        o.recovery_seconds
+            .map_or("never recovered".into(), |r| format!("back after {}", crate::report::human_seconds(r))),
         o.honest_l1_gas,
         if o.computed { " [computed]" } else { "" }
     ));
@@ -1084,7 +1109,8 @@ pub fn outcome_words(o: &Outcome) -> String {
 /// The matrix for a terminal: attacks as rows, designs as columns (each cell's verdicts), then every cell's
 /// outcomes with their one-line explanations.
 pub fn attacks_table(m: &AttackMatrix) -> String {
-    let mut rows: Vec<Vec<String>> = vec![std::iter::once("attack".to_string()).chain(m.designs.iter().cloned()).collect()];
+    let mut rows: Vec<Vec<String>> =
+        vec![std::iter::once("attack".to_string()).chain(m.designs.iter().cloned()).collect()];
     for a in &m.attacks {
         let mut row = vec![a.label().to_string()];
         for d in &m.designs {
@@ -1110,7 +1136,13 @@ pub fn attacks_table(m: &AttackMatrix) -> String {
     out.push('\n');
     for c in &m.cells {
         for o in &c.outcomes {
-            out.push_str(&format!("{} / {}: {}\n    {}\n", c.design, c.attack.label(), outcome_words(o), o.explanation));
+            out.push_str(&format!(
+                "{} / {}: {}\n    {}\n",
+                c.design,
+                c.attack.label(),
+                outcome_words(o),
+                o.explanation
+            ));
         }
     }
     out.trim_end().to_string()

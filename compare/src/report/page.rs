@@ -328,10 +328,12 @@ pub fn write_html(
 /// designs as columns, each cell's outcomes with their figures and explanations.
 pub fn attack_matrix_section(out: &mut String, m: &crate::attacks::AttackMatrix) {
     use crate::attacks::Verdict;
-    out.push_str("<h2>Attack matrix</h2>\n<p class=\"note\">Each cell is a run of the design's own simulation (tiny \
+    out.push_str(
+        "<h2>Attack matrix</h2>\n<p class=\"note\">Each cell is a run of the design's own simulation (tiny \
          seeded scenarios); figures marked computed come from a run's measured gas or timeline and the chain's \
          parameters. Funds lost count the honest side only; recovery is from the attack until the honest side has \
-         its funds back.</p>\n");
+         its funds back.</p>\n",
+    );
     out.push_str("<table class=\"attacks\"><thead><tr><th>attack</th>");
     for d in &m.designs {
         let _ = write!(out, "<th>{}</th>", esc(d));
