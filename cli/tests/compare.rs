@@ -115,3 +115,15 @@ fn a_negative_network_delay_is_refused() {
     assert!(err.contains("network delay"), "{err}");
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn study_attacks_refuses_a_mass_exit_of_nobody() {
+    // The matrix itself is checked by compare's unit test (attacks::tests); here only the flag's range.
+    for value in ["0", "1000000001", "-1"] {
+        let output = rollup(&["study", "attacks", "--mass-exit-users", value, "--json"]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{value}: {err}");
+        assert!(err.contains("--mass-exit-users") && !err.contains("panicked"), "{err}");
+        assert!(output.stdout.is_empty());
+    }
+}

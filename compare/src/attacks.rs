@@ -331,7 +331,7 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
     };
     let shape = scenario.shape()?;
     let mut rng = SimRng::seed_from_u64(cfg.seed);
-    let keys = setup(shape.clone(), SetupKind::InsecureSeeded(cfg.seed), &mut rng, progress)?;
+    let keys = setup(shape, SetupKind::InsecureSeeded(cfg.seed), &mut rng, progress)?;
     let exodus = run_exodus(&scenario, Some(Prover::new(keys.clone())), &mut rng, progress)?;
 
     // A malicious operator against the contract: one user deposits, the honest batch lands, then a batch
@@ -364,18 +364,16 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
         proof: proof.proof.clone(),
         mode: DataMode::Calldata,
     };
-    send(&mut chain, &mut contract, operator, 0, first.clone())?.outcome.map_err(|e| err(e.0))?;
-    let root_after_honest = contract.root();
-    let mut forged_data = record.public_data();
-    let last = forged_data.len() - 1;
-    forged_data[last] ^= 1;
+    // The operator claims another new root (a state of its choosing) under the real batch's data and proof.
     let forged = ZkCall::CommitBatch {
         new_root: ledger::Fr::from(12_345u64),
-        public_data: forged_data,
+        public_data: record.public_data(),
         proof: proof.proof,
         mode: DataMode::Calldata,
     };
     let invalid = send(&mut chain, &mut contract, operator, 0, forged)?;
+    send(&mut chain, &mut contract, operator, 0, first.clone())?.outcome.map_err(|e| err(e.0))?;
+    let root_after_honest = contract.root();
     let replay = send(&mut chain, &mut contract, operator, 0, first)?;
     let unchanged = contract.root() == root_after_honest && contract.batches().len() == 1;
     let refused = |ok: bool, r: &l1_contract_sim::Receipt<_>| ok && r.outcome.is_err();
@@ -389,8 +387,8 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
             0.0,
             0,
             format!(
-                "a batch with forged public data and root under a valid proof of another batch: the contract refuses \
-                 it ({}); the operator wasted {} gas, users did nothing",
+                "the operator claims a new root of its choosing for a real batch, with that batch's valid proof: the \
+                 contract refuses it ({}); the operator wasted {} gas, users did nothing",
                 why(&invalid),
                 invalid.gas_used
             ),
@@ -786,18 +784,21 @@ fn sidechain_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
     use sidechain::{Attack as SAttack, Report, Scenario, SignatureScheme};
     let w = workload(cfg.seed);
     let design = SidechainDesign::new(10, 16, SignatureScheme::Ecdsa, 4);
-    let base = design.scenario(&w)?;
+    // Equal stakes, so that a share of stake is a count of validators (k of n).
+    let stakes = sidechain::validators::StakeDistribution { max_factor: 1.0, ..Default::default() };
+    let base = Scenario { stakes, ..design.scenario(&w)? };
     let err = |e: sidechain::SidechainError| CompareError::Design { design: SIDECHAIN.into(), why: e.to_string() };
     let run = |attack: SAttack| -> Result<Report> {
         sidechain::run(&Scenario { attack, ..base.clone() }, &mut w.rng()).map_err(err)
     };
     let honest = run(SAttack::None)?;
-    let collude = |share: f64, variant: &str| -> Result<Outcome> {
+    let collude = |share: f64| -> Result<Outcome> {
         let r = run(SAttack::Collude { stake_fraction: share })?;
         let Some(t) = &r.theft else {
             return Err(CompareError::Design { design: SIDECHAIN.into(), why: "a collusion run had no theft".into() });
         };
         let pct = 100.0 * t.coalition_stake as f64 / t.total_stake.max(1) as f64;
+        let variant = &format!("{} of {} validators, {pct:.0}% of stake", t.coalition_validators, r.validators);
         Ok(if t.forged_checkpoint_accepted {
             let mut losses = vec![Loss { party: Party::Users, wei: t.stolen_wei }];
             if t.coalition_stake_slashed > 0 {
@@ -835,14 +836,14 @@ fn sidechain_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             )
         })
     };
-    let third = collude(0.3, "30% of stake")?;
-    let half = collude(0.5, "50% of stake")?;
-    let mut theft = collude(0.7, "70% of stake")?;
+    let third = collude(0.3)?;
+    let half = collude(0.6)?;
+    let mut theft = collude(0.7)?;
     for share in [0.8, 1.0] {
         if theft.verdict == Verdict::Broken {
             break;
         }
-        theft = collude(share, &format!("{:.0}% of stake", share * 100.0))?;
+        theft = collude(share)?;
     }
     let halted = run(SAttack::Offline { stake_fraction: 0.4 })?;
     let censorship = if halted.halted {
@@ -852,7 +853,7 @@ fn sidechain_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             None,
             0,
             format!(
-                "validators holding 40% of stake stop signing (the same power censors any user): the chain halts \
+                "4 of 10 validators (40% of stake, above 1/3) stop signing (the same power censors any user): the chain halts \
                  ({}); users have no forced exit, their {:.2} ETH stays in the bridge until the validators return",
                 halted.halt_reason.clone().unwrap_or_default(),
                 halted.bridge_balance as f64 / 1e18
@@ -863,7 +864,7 @@ fn sidechain_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             "",
             halted.withdrawal_latency_seconds.max,
             0,
-            "with 40% of stake offline the chain still ran".into(),
+            "with 4 of 10 validators offline the chain still ran".into(),
         )
     };
     let equivocation = run(SAttack::Equivocate)?;
