@@ -853,10 +853,11 @@ fn sidechain_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             None,
             0,
             format!(
-                "4 of 10 validators (40% of stake, above 1/3) stop signing (the same power censors any user): the chain halts \
-                 ({}); users have no forced exit, their {:.2} ETH stays in the bridge until the validators return",
+                "4 of 10 validators (40% of stake, above 1/3) stop signing (the same power censors any user): the \
+                 chain halts ({}); users have no forced exit, their {:.2} ETH (the bridge's balance less the stake) \
+                 stays in the bridge until the validators return",
                 halted.halt_reason.clone().unwrap_or_default(),
-                halted.bridge_balance as f64 / 1e18
+                halted.bridge_balance.saturating_sub(halted.total_stake) as f64 / 1e18
             ),
         )
     } else {

@@ -351,7 +351,8 @@ pub fn attack_matrix_section(out: &mut String, m: &crate::attacks::AttackMatrix)
                 };
                 let _ = write!(
                     out,
-                    "<div class=\"{class}\" style=\"background:{colour};padding:.3em;margin:.2em 0\"><b>{}</b><br>{}</div>",
+                    "<div class=\"{class}\" style=\"background:{colour};padding:.3em;margin:.2em 0\">\
+                     <b>{}</b><br>{}</div>",
                     esc(&crate::attacks::outcome_words(o)),
                     esc(&o.explanation)
                 );
