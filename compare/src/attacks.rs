@@ -605,8 +605,10 @@ fn optimistic_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             OPTIMISTIC,
             Attack::Censorship,
             vec![Outcome::na(
-                "not modelled: the simulated contract has no forced-inclusion queue, so a censored user has no L1 \
-                 path into the L2 here (real rollups add one)",
+                "not run as a scenario: the contract does force inclusion (a deposit queued more than the 12-hour \
+                 sequencing window ago must be in the next assertion that has room, or the assertion is refused; \
+                 optimistic/tests/contract.rs, a_censoring_proposer_is_refused_after_the_sequencing_window), but the \
+                 scenario driver has no censoring proposer to measure the delay and gas with",
             )],
         ),
         cell(

@@ -73,8 +73,9 @@
 //! # Simplifications
 //! - Transactions travel in calldata only (no blob mode). Withdrawals of each assertion are stored at
 //!   proposal time (one slot each) rather than re-supplied at confirmation.
-//! - A deposit waiting in the queue has no deadline: a proposer that never includes it censors it (the zk
-//!   contract's exodus mode has no counterpart here).
+//! - Forced inclusion covers deposits only: a deposit older than the sequencing window must be processed by
+//!   the next assertion with room for it (see `check_forced_inclusion`); the design has no other
+//!   L1-submitted L2 transactions, and nothing like the zk contract's exodus mode.
 //! - One game per assertion at a time; no per-move bonds (OP Stack) and no all-vs-all games (Arbitrum BoLD).
 
 mod bonds;
