@@ -25,6 +25,7 @@
 
 pub mod designs;
 pub mod error;
+pub mod knobs;
 pub mod metrics;
 pub mod report;
 pub mod runner;
