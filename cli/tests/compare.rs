@@ -14,13 +14,16 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// `rollup study l1` runs the comparison once (as `rollup compare` does) and computes the L1 knobs from it: one
+/// run of the zk designs (the costly part) checks both, the comparison's rows and the knobs.
 #[test]
 fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
     let dir = std::env::temp_dir().join(format!("rollup-compare-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let report = dir.to_str().expect("utf-8 temp path");
     let args = [
-        "compare",
+        "study",
+        "l1",
         "--depth",
         "2",
         "--batch-size",
@@ -36,8 +39,9 @@ fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
         report,
     ];
     let output = rollup(&args);
-    assert!(output.status.success(), "compare failed: {}", stderr(&output));
-    let c: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert!(output.status.success(), "study l1 failed: {}", stderr(&output));
+    let s: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let c = &s["comparison"];
     let designs = c["designs"].as_array().unwrap();
     let names: Vec<&str> = designs.iter().map(|d| d["name"].as_str().unwrap()).collect();
     assert_eq!(
@@ -110,6 +114,7 @@ fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
     let csv = std::fs::read_to_string(dir.join("comparison.csv")).unwrap();
     assert!(csv.lines().next().unwrap().contains("blob_bytes_per_tx"));
     assert!(csv.lines().last().unwrap().contains("withdrawal_latency_seconds: no bridge"));
+    l1_knobs_move_each_design_only_along_its_bottleneck(&s, &dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -143,29 +148,7 @@ fn every_metric_filled_or_not_applicable(designs: &[Value]) {
 /// `rollup study l1` on the tiniest shape: each design's throughput ceiling rises with the knob that moves its
 /// bottleneck and stays flat under the others; finality moves with the finality rule only for designs that
 /// wait for L1 finality; every point is computed; the page has a chart per metric with how to read it.
-#[test]
-fn study_l1_moves_each_design_only_along_its_bottleneck() {
-    let dir = std::env::temp_dir().join(format!("rollup-study-l1-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let report = dir.to_str().expect("utf-8 temp path");
-    let args = [
-        "study",
-        "l1",
-        "--depth",
-        "2",
-        "--batch-size",
-        "1",
-        "--txs",
-        "2",
-        "--accounts",
-        "2",
-        "--json",
-        "--report",
-        report,
-    ];
-    let output = rollup(&args);
-    assert!(output.status.success(), "study l1 failed: {}", stderr(&output));
-    let s: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+fn l1_knobs_move_each_design_only_along_its_bottleneck(s: &Value, dir: &std::path::Path) {
     let designs = s["comparison"]["designs"].as_array().unwrap();
     assert_eq!(designs.len(), 7);
     every_metric_filled_or_not_applicable(designs);
@@ -192,7 +175,7 @@ fn study_l1_moves_each_design_only_along_its_bottleneck() {
             ("finality", [].as_slice()),
         ] {
             let points = sweep(name, knob);
-            assert!(points.len() >= 4, "{name} {knob}");
+            assert!(points.len() >= 3, "{name} {knob}");
             let (first, last) = (points[0], points[points.len() - 1]);
             // Sweeps run from a smaller setting to a larger one (slots: 12 s down to 2 s).
             let (lo, hi) = (v(first, "l1_ceiling_tps"), v(last, "l1_ceiling_tps"));
@@ -233,17 +216,24 @@ fn study_l1_moves_each_design_only_along_its_bottleneck() {
     assert!(html.contains("Throughput ceiling against blobs per block") && html.contains("log scale"));
     let csv = std::fs::read_to_string(dir.join("knobs.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + points.len());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
-fn a_negative_network_delay_is_refused() {
+fn a_negative_network_delay_and_an_unknown_design_are_refused() {
     let output = rollup(&["compare", "--network-delay=-1", "--depth", "2", "--batch-size", "1", "--txs", "1"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "a flag out of its range is unusable input: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains("network delay"), "{err}");
     assert!(output.stdout.is_empty());
+    // `--designs` selects, in the order the designs always run; `rollup compare` lists the L1 baseline.
+    let output =
+        rollup(&["compare", "--designs", "l1,channels", "--depth", "2", "--accounts", "2", "--txs", "2", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let c: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let names: Vec<&str> = c["designs"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["payment channels", "L1 alone"]);
+    every_metric_filled_or_not_applicable(c["designs"].as_array().unwrap());
     // An unknown design name is refused, for `compare` and `study l1` alike, naming the ones there are.
     for cmd in [&["compare"][..], &["study", "l1"][..]] {
         let output = rollup(&[cmd, &["--designs", "zk,rollupz", "--depth", "2", "--txs", "1"]].concat());

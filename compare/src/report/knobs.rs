@@ -157,7 +157,7 @@ fn charts() -> [(Knob, KnobMetric, &'static str, &'static str); 5] {
             KnobMetric::Finality,
             "Finality against the L1's finality lag",
             "How to read this: the x axis is the L1's own finality after inclusion (Casper FFG 2 epochs, 1 epoch, \
-             single-slot at 12 s and 4 s). Designs that wait for L1 finality (zk rollups, Plasma, the sidechain's \
+             single-slot). Designs that wait for L1 finality (zk rollups, Plasma, the sidechain's \
              checkpoints, the L1) move with it; the optimistic rollup's 7-day window and channels' off-chain \
              payments do not.",
         ),
