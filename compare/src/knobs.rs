@@ -275,8 +275,17 @@ pub fn l1_study(comparison: Comparison) -> L1Study {
             }
             let ratio = if first.ceiling_tps > 0.0 { last.ceiling_tps / first.ceiling_tps } else { 1.0 };
             let what = if changes.is_empty() {
+                let beneath = if first.bottleneck == Bottleneck::ProvingTime {
+                    let l1 = if first.data_bound_tps.is_some_and(|d| d < first.gas_bound_tps) { "data" } else { "gas" };
+                    format!(
+                        "; the L1's own bound beneath it ({l1}) goes from {:.1} to {:.1} tx/s",
+                        first.l1_ceiling_tps, last.l1_ceiling_tps
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{} binds throughout ({} to {}: ceiling x{ratio:.2})",
+                    "{} binds throughout ({} to {}: ceiling x{ratio:.2}){beneath}",
                     first.bottleneck.name(),
                     first.label,
                     last.label
