@@ -518,7 +518,7 @@ const DESIGN_PALETTE: [RGBColor; 7] = [
 /// What an L1-knob chart plots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KnobMetric {
-    /// The throughput ceiling (tx/s).
+    /// The throughput ceiling the L1's gas and data allow (tx/s); a design's own lower bound is marked.
     Throughput,
     /// Cost per transaction (gwei).
     Cost,
@@ -530,7 +530,7 @@ impl KnobMetric {
     /// The y axis.
     pub fn y_desc(self) -> &'static str {
         match self {
-            KnobMetric::Throughput => "throughput ceiling (L2 tx/s, log scale)",
+            KnobMetric::Throughput => "throughput ceiling the L1 allows (L2 tx/s, log scale)",
             KnobMetric::Cost => "cost per transaction (gwei, log scale)",
             KnobMetric::Finality => "finality, median (s, log scale)",
         }
@@ -539,15 +539,15 @@ impl KnobMetric {
     /// The value of a point.
     pub fn of(self, p: &crate::knobs::KnobPoint) -> f64 {
         match self {
-            KnobMetric::Throughput => p.ceiling_tps,
+            KnobMetric::Throughput => p.l1_ceiling_tps,
             KnobMetric::Cost => p.cost_per_tx_wei / 1e9,
             KnobMetric::Finality => p.finality_seconds,
         }
     }
 }
 
-/// One L1-knob chart: `metric` against `knob`'s values, one line per design (log axes); a hollow point is
-/// capped by the design's own bound (proving time), not by the L1.
+/// One L1-knob chart: `metric` against `knob`'s values, one line per design (log axes); for throughput, what
+/// the L1 allows, hollow where the design's own bound (proving time) is lower still.
 pub fn knob_chart(
     study: &crate::knobs::L1Study,
     knob: crate::knobs::Knob,
@@ -586,8 +586,12 @@ pub fn knob_chart(
         x_desc: knob.title(),
         y_desc: metric.y_desc(),
         y_ticks: &ticks,
-        hollow_means: (metric == KnobMetric::Throughput).then_some("hollow: capped by proving time, not the L1"),
-        legend: SeriesLabelPosition::UpperLeft,
+        hollow_means: (metric == KnobMetric::Throughput).then_some("hollow: proving time caps it lower (table)"),
+        legend: if metric == KnobMetric::Throughput {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::UpperLeft
+        },
     };
     line_chart(&spec, &lines)
 }

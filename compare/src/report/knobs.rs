@@ -125,24 +125,25 @@ fn charts() -> [(Knob, KnobMetric, &'static str, &'static str); 5] {
             Knob::BlockGasLimit,
             KnobMetric::Throughput,
             "Throughput ceiling against the block gas limit",
-            "How to read this: each line is a design; higher is more L2 transactions per second. A line that \
-             climbs with the gas limit is bound by L1 gas; a flat line is bound elsewhere (blobs, or proving \
-             time: hollow points). Both axes are logarithmic: equal steps are equal ratios.",
+            "How to read this: each line is a design; higher is more L2 transactions per second the L1's gas and \
+             blob space allow. A line that climbs with the gas limit is bound by L1 gas; a flat one by blob space. \
+             Hollow points: the design's own bound (one prover's proving time) is lower still, see the table. \
+             Both axes are logarithmic: equal steps are equal ratios.",
         ),
         (
             Knob::BlobsPerBlock,
             KnobMetric::Throughput,
             "Throughput ceiling against blobs per block",
-            "How to read this: only designs that post data in blobs can climb here; they climb until gas (or \
-             proving) binds instead and the line flattens. Calldata designs stay flat: blob space is not their \
-             bottleneck.",
+            "How to read this: only designs whose bound is blob space can climb here, until gas binds instead \
+             and the line flattens. Calldata designs stay flat: blob space is not their bottleneck; so does a \
+             blob design whose gas per transaction (proof verification, commitment) binds first.",
         ),
         (
             Knob::SlotSeconds,
             KnobMetric::Throughput,
             "Throughput ceiling against slot time",
             "How to read this: a shorter slot (to the left) means more blocks per second, so every L1-bound design \
-             rises by the same ratio; designs bound by proving time do not move.",
+             rises by the same ratio; a design's own bound (proving time, in the table) does not move.",
         ),
         (
             Knob::BlockGasLimit,
