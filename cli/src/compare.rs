@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use compare::designs::{ChannelsDesign, OptimisticDesign, PlasmaDesign, SidechainDesign, ZkDesign};
+use compare::designs::{ChannelsDesign, L1Design, OptimisticDesign, PlasmaDesign, SidechainDesign, ZkDesign};
 use compare::metrics::Workload;
 use compare::runner::{compare, Comparison, Design};
 use compare::study::{proof_costs, StudyConfig};
@@ -44,6 +44,10 @@ pub struct CompareArgs {
     /// sequencer. The same for every design; modelled, not measured. 0 to 3600.
     #[arg(long, value_name = "SECONDS", default_value_t = compare::metrics::DEFAULT_NETWORK_DELAY_SECONDS, value_parser = limits::network_delay)]
     pub network_delay: f64,
+    /// Designs to run, comma-separated, from: zk, zk-blobs, optimistic, channels,
+    /// sidechain, plasma, l1 (the L1 alone, the baseline). Default: all seven.
+    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(DESIGN_NAMES))]
+    pub designs: Vec<String>,
     /// Print the comparison as JSON.
     #[arg(long)]
     pub json: bool,
@@ -52,6 +56,9 @@ pub struct CompareArgs {
     pub report: Option<PathBuf>,
 }
 
+/// The names `--designs` takes, in the order the designs run.
+pub const DESIGN_NAMES: [&str; 7] = ["zk", "zk-blobs", "optimistic", "channels", "sidechain", "plasma", "l1"];
+
 /// Studies.
 #[derive(Debug, Subcommand)]
 pub enum StudyCommand {
@@ -59,6 +66,11 @@ pub enum StudyCommand {
     /// transaction, by batch size and tree depth. Shapes above the proving limit are
     /// estimated from the measured ones and labelled so.
     ProofCosts(StudyArgs),
+    /// What the L1's levers (block gas limit, blobs per block, slot time, finality rule) do
+    /// to every design: throughput ceiling, its bottleneck, cost per transaction and
+    /// finality. Each design runs once on today's chain; every point is computed from that
+    /// run's measured figures and the swept chain parameters.
+    L1(CompareArgs),
     /// The sidechain's checkpoint gas against the number of validators, with ECDSA
     /// signatures and with a BLS aggregate, from the metered bridge (every validator
     /// registered for real and signing).
@@ -127,16 +139,23 @@ pub struct StudyArgs {
     pub report: Option<PathBuf>,
 }
 
-/// The designs `rollup compare` runs.
-pub fn designs(batch_size: usize, depth: u32) -> Vec<Box<dyn Design>> {
-    vec![
-        Box::new(ZkDesign::new(batch_size, depth, DataMode::Calldata)),
-        Box::new(ZkDesign::new(batch_size, depth, DataMode::Blobs)),
-        Box::new(OptimisticDesign::new(batch_size, depth, 2)),
-        Box::new(ChannelsDesign::new()),
-        Box::new(SidechainDesign::polygon_like(depth)),
-        Box::new(PlasmaDesign::new(batch_size, depth)),
-    ]
+/// The designs `rollup compare` runs: those named in `selected` (see [`DESIGN_NAMES`]), in the order of
+/// [`DESIGN_NAMES`]; all of them when `selected` is empty.
+pub fn designs(batch_size: usize, depth: u32, selected: &[String]) -> Vec<Box<dyn Design>> {
+    let wanted = |name: &str| selected.is_empty() || selected.iter().any(|s| s == name);
+    let mut out: Vec<Box<dyn Design>> = Vec::new();
+    for name in DESIGN_NAMES.into_iter().filter(|n| wanted(n)) {
+        out.push(match name {
+            "zk" => Box::new(ZkDesign::new(batch_size, depth, DataMode::Calldata)),
+            "zk-blobs" => Box::new(ZkDesign::new(batch_size, depth, DataMode::Blobs)),
+            "optimistic" => Box::new(OptimisticDesign::new(batch_size, depth, 2)),
+            "channels" => Box::new(ChannelsDesign::new()),
+            "sidechain" => Box::new(SidechainDesign::polygon_like(depth)),
+            "plasma" => Box::new(PlasmaDesign::new(batch_size, depth)),
+            _ => Box::new(L1Design::new()),
+        });
+    }
+    out
 }
 
 /// Runs every design on one workload.
@@ -154,7 +173,7 @@ pub fn run_comparison(args: &CompareArgs) -> Result<Comparison> {
     };
     eprintln!("{}", crate::zk::insecure_setup_warning(args.seed));
     let mut spinner = Spinner::new();
-    let comparison = compare(&mut designs(args.batch_size, args.depth), &workload, &mut spinner)?;
+    let comparison = compare(&mut designs(args.batch_size, args.depth, &args.designs), &workload, &mut spinner)?;
     Ok(comparison)
 }
 
@@ -191,6 +210,7 @@ pub fn study(cmd: StudyCommand) -> Result<()> {
         StudyCommand::ProofCosts(args) => args,
         StudyCommand::SidechainGas(args) => return sidechain_gas(args),
         StudyCommand::Attacks(args) => return attacks(args),
+        StudyCommand::L1(args) => return study_l1(args),
     };
     limits::quaternary_depths(&args.depths)?;
     let cfg = StudyConfig {
@@ -209,6 +229,23 @@ pub fn study(cmd: StudyCommand) -> Result<()> {
         output::line(compare::report::study_json(&rows)?)
     } else {
         output::line(compare::report::study_table(&rows))
+    }
+}
+
+/// `rollup study l1`: the designs once on today's chain, then every knob setting computed from that run.
+fn study_l1(args: CompareArgs) -> Result<()> {
+    let study = compare::knobs::l1_study(run_comparison(&args)?);
+    if let Some(dir) = &args.report {
+        let written = compare::report::write_knobs(dir, &study)
+            .with_context(|| format!("cannot write the report into {}", dir.display()))?;
+        for path in written {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if args.json {
+        output::line(compare::report::knobs_json(&study)?)
+    } else {
+        output::line(compare::report::knobs_table(&study))
     }
 }
 

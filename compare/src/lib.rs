@@ -15,6 +15,8 @@
 //!   `impl Design`.
 //! - [`study`]: [`proof_costs`], what a batch proof costs by tree depth and batch size (constraints, setup,
 //!   proving, verification, key sizes, L1 gas), measured where affordable and labelled estimates beyond.
+//! - [`knobs`]: the L1-knob study ([`knobs::l1_study`]): block gas limit, blobs per block, slot time and
+//!   finality rule swept, every point computed from one measured run of each design.
 //! - [`report`]: aligned terminal tables, JSON, CSV and one self-contained HTML page with inline SVG charts.
 //! - [`attacks`]: the attack matrix, every design under every attack that applies ([`attacks::attack_matrix`]).
 //! - [`error`]: [`CompareError`], the one error type of the crate.
@@ -27,6 +29,7 @@
 pub mod attacks;
 pub mod designs;
 pub mod error;
+pub mod knobs;
 pub mod metrics;
 pub mod report;
 pub mod runner;

@@ -147,6 +147,62 @@ impl Detail {
     }
 }
 
+/// A metric of [`DesignMetrics`] that does not apply to a design, and why: the reports show the reason in its
+/// cell instead of the (zero) value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotApplicable {
+    /// The field's name in [`DesignMetrics`] (`inclusion_seconds`, `withdrawal_latency_seconds`, ...).
+    pub field: String,
+    /// Why it does not apply.
+    pub reason: String,
+}
+
+impl NotApplicable {
+    /// `field` does not apply because `reason`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        NotApplicable { field: field.into(), reason: reason.into() }
+    }
+}
+
+/// A bound on a design's throughput that is not the L1's gas or data: zk proving time, Plasma's mass-exit
+/// capacity. Either a fixed rate (`fixed_tps`, which no L1 knob changes) or a count the L1's gas per second
+/// allows within a window (`l1_gas_per_unit` over `window_seconds`: exits within the exit period).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtherBound {
+    /// What bounds ("proving time", "mass-exit capacity").
+    pub name: String,
+    /// The unit of [`OtherBound::value`] ("tx/s", "users who can exit within the exit period").
+    pub unit: String,
+    /// A rate in L2 tx/s that does not depend on the L1 (a measured proof's time per batch).
+    pub fixed_tps: Option<f64>,
+    /// L1 gas per unit (per exit), measured.
+    pub l1_gas_per_unit: Option<f64>,
+    /// The window the units must fit in, seconds (the exit period).
+    pub window_seconds: Option<f64>,
+    /// How it was obtained, in words.
+    pub basis: String,
+}
+
+impl OtherBound {
+    /// The bound on `chain`: `fixed_tps`, or `block_gas_limit × window / slot_seconds / l1_gas_per_unit`.
+    pub fn value(&self, chain: &ChainConfig) -> f64 {
+        if let Some(tps) = self.fixed_tps {
+            return tps;
+        }
+        match (self.l1_gas_per_unit, self.window_seconds) {
+            (Some(gas), Some(window)) if gas > 0.0 && chain.slot_seconds > 0 => {
+                chain.block_gas_limit as f64 * (window / chain.slot_seconds as f64).floor() / gas
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// Whether the bound is in L2 tx/s (and so caps the throughput ceiling).
+    pub fn is_rate(&self) -> bool {
+        self.fixed_tps.is_some()
+    }
+}
+
 /// What one design did with a [`Workload`]: the row a comparison has for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesignMetrics {
@@ -198,18 +254,52 @@ pub struct DesignMetrics {
     pub notes: Vec<String>,
     /// Design-specific figures (constraints, proving time, bonds...).
     pub details: Vec<Detail>,
+    /// Metrics that do not apply to this design, each with its reason; the reports print the reason instead
+    /// of the value.
+    #[serde(default)]
+    pub not_applicable: Vec<NotApplicable>,
+    /// A bound on throughput beyond the L1's gas and data, if the design has one.
+    #[serde(default)]
+    pub other_bound: Option<OtherBound>,
+    /// Whether [`Self::finality_seconds`] waits for the L1's own finality (the L1-knob study moves it with
+    /// the finality rule and slot time when it does).
+    #[serde(default)]
+    pub waits_for_l1_finality: bool,
+}
+
+impl DesignMetrics {
+    /// Why `field` does not apply to this design, if it does not.
+    pub fn not_applicable(&self, field: &str) -> Option<&str> {
+        self.not_applicable.iter().find(|n| n.field == field).map(|n| n.reason.as_str())
+    }
+
+    /// `value`, or "n/a: reason" when `field` does not apply.
+    pub fn cell(&self, field: &str, value: impl FnOnce() -> String) -> String {
+        match self.not_applicable(field) {
+            Some(reason) => format!("n/a: {reason}"),
+            None => value(),
+        }
+    }
 }
 
 /// The most seconds between a block's inclusion and its finality on `chain`: a block at the first slot of
-/// an epoch waits `finality_epochs + 1` whole epochs (see [`ChainConfig::finality_slot`]).
+/// an epoch waits `finality_epochs + 1` whole epochs (see [`ChainConfig::finality_slot`]); with single-slot
+/// finality, one slot.
 pub fn max_l1_finality_seconds(chain: &ChainConfig) -> u64 {
-    (chain.finality_epochs + 1) * chain.slots_per_epoch * chain.slot_seconds
+    chain.finality_slot(0) * chain.slot_seconds
 }
 
 /// The fewest seconds between a block's inclusion and its finality on `chain`: a block at the last slot of
 /// an epoch.
 pub fn min_l1_finality_seconds(chain: &ChainConfig) -> u64 {
-    (chain.finality_epochs * chain.slots_per_epoch + 1) * chain.slot_seconds
+    let last = chain.slots_per_epoch - 1;
+    (chain.finality_slot(last) - last) * chain.slot_seconds
+}
+
+/// The middle of [`min_l1_finality_seconds`] and [`max_l1_finality_seconds`]: the L1 finality lag of a block
+/// at a uniformly random slot of its epoch, what the L1-knob study moves finality by.
+pub fn mid_l1_finality_seconds(chain: &ChainConfig) -> f64 {
+    (min_l1_finality_seconds(chain) + max_l1_finality_seconds(chain)) as f64 / 2.0
 }
 
 /// The L2 transactions per second the L1 of `chain` lets through at most, from what one transaction costs:

@@ -26,7 +26,7 @@ use prover::Progress;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::metrics::{DesignMetrics, SimRng, Workload};
+use crate::metrics::{DesignMetrics, NotApplicable, SimRng, Workload};
 
 /// A scaling design that can run a [`Workload`] on the simulated L1.
 pub trait Design {
@@ -106,6 +106,13 @@ pub fn compare_on(
         let mut metrics = design.run(workload, chain, &mut rng, progress)?;
         if metrics.name.is_empty() {
             metrics.name = design.name().to_string();
+        }
+        let field = "withdrawal_latency_seconds";
+        if metrics.withdrawal_latency_seconds.max <= 0.0 && metrics.not_applicable(field).is_none() {
+            metrics.not_applicable.push(NotApplicable::new(
+                field,
+                "no withdrawal completed in this run (the workload's withdrawal share rounds to none at this size)",
+            ));
         }
         rows.push(metrics);
     }

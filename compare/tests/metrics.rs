@@ -6,7 +6,7 @@ use common::WindowDesign;
 use compare::metrics::{max_l1_finality_seconds, min_l1_finality_seconds, throughput_ceiling};
 use compare::{compare, compare_on, throughput_ceiling_tps, Design, Spread, Workload};
 use l1_contract_sim::fees::USABLE_BYTES_PER_BLOB;
-use l1_contract_sim::ChainConfig;
+use l1_contract_sim::{ChainConfig, FinalityRule};
 use prover::Silent;
 
 #[test]
@@ -46,6 +46,11 @@ fn l1_finality_bounds_follow_the_chain() {
     assert_eq!(min_l1_finality_seconds(&chain), 65 * 12);
     assert_eq!(max_l1_finality_seconds(&chain), 96 * 12);
     assert!(min_l1_finality_seconds(&chain) >= 768);
+    // Single-slot finality: one slot after the block, wherever it is in its epoch; a shorter Casper lag.
+    let ssf = ChainConfig { finality: FinalityRule::SingleSlot, ..chain };
+    assert_eq!((min_l1_finality_seconds(&ssf), max_l1_finality_seconds(&ssf)), (12, 12));
+    let one_epoch = ChainConfig { finality_epochs: 1, ..chain };
+    assert_eq!((min_l1_finality_seconds(&one_epoch), max_l1_finality_seconds(&one_epoch)), (33 * 12, 64 * 12));
 }
 
 #[test]

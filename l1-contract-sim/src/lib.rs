@@ -42,8 +42,8 @@ pub mod test_utils;
 pub mod types;
 
 pub use chain::{
-    BlockContext, BlockSummary, Chain, ChainConfig, Contract, Env, Mempool, Receipt, Revert, TxRequest, COINBASE,
-    MAX_WAIT_SLOTS,
+    BlockContext, BlockSummary, Chain, ChainConfig, Contract, Env, FinalityRule, Mempool, Receipt, Revert, TxRequest,
+    COINBASE, MAX_WAIT_SLOTS,
 };
 pub use error::ChainError;
 pub use fees::BlobSchedule;

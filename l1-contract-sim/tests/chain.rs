@@ -4,7 +4,9 @@
 use l1_contract_sim::fees::{self, BlobSchedule, GAS_PER_BLOB, USABLE_BYTES_PER_BLOB};
 use l1_contract_sim::gas;
 use l1_contract_sim::test_utils::{Vault, VaultCall, VaultEvent};
-use l1_contract_sim::{Address, Chain, ChainConfig, ChainError, Contract, Mempool, COINBASE, ETHER, GWEI};
+use l1_contract_sim::{
+    Address, Chain, ChainConfig, ChainError, Contract, FinalityRule, Mempool, COINBASE, ETHER, GWEI,
+};
 
 fn setup() -> (Chain, Vault, Address) {
     let mut chain = Chain::new(ChainConfig::default());
@@ -230,6 +232,23 @@ fn finality_after_two_epochs() {
     // 13.0 to 19.2 minutes after the block.
     assert_eq!(chain.finality_time(31) - 31 * 12, 780);
     assert_eq!(chain.finality_time(0), 1_152);
+}
+
+#[test]
+fn single_slot_finality_finalizes_each_block_at_the_next_slot() {
+    let config = ChainConfig { finality: FinalityRule::SingleSlot, ..ChainConfig::default() };
+    let mut chain = Chain::new(config);
+    assert_eq!(chain.finalized_slot(), None);
+    assert_eq!(chain.finality_time(5), 6 * 12);
+    for _ in 0..40 {
+        let slot = chain.slot();
+        assert!(!chain.is_final(slot));
+        assert_eq!(chain.now() >= chain.finality_time(slot), chain.is_final(slot));
+        chain.advance_slot();
+        assert!(chain.is_final(slot));
+        assert_eq!(chain.finalized_slot(), Some(slot));
+        assert_eq!(chain.now(), chain.finality_time(slot));
+    }
 }
 
 #[test]

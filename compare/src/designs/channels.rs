@@ -14,7 +14,7 @@ use ledger::{Arity, ChainId, Transaction, TreeShape, TxAmount};
 use prover::Progress;
 
 use crate::error::{CompareError, Result};
-use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, SimRng, Spread, Workload};
+use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, NotApplicable, SimRng, Spread, Workload};
 use crate::runner::Design;
 
 /// Units each user deposits, as in the optimistic design (one unit is one gwei: 1 ETH each).
@@ -171,6 +171,12 @@ impl ChannelsDesign {
             .collect();
         Ok(DesignMetrics {
             name: self.name().to_string(),
+            not_applicable: vec![NotApplicable::new(
+                "inclusion_seconds",
+                "payments are off-chain: only channel opens and closes reach the L1",
+            )],
+            other_bound: None,
+            waits_for_l1_finality: false,
             txs,
             l1_gas_per_tx: gas_per_tx,
             blob_gas_per_tx: 0.0,

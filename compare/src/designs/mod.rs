@@ -11,6 +11,8 @@
 //! - [`sidechain::SidechainDesign`]: the proof-of-stake sidechain and its checkpoint bridge
 //!   ([`sidechain::run`](::sidechain::run)), honest and with a colluding supermajority draining the bridge.
 //!
+//! - [`l1::L1Design`]: the L1 alone, the baseline: the workload's transactions as plain ETH transfers.
+//!
 //! - [`plasma::PlasmaDesign`]: Plasma (MoreVP) with an honest operator, a withholding one, and the mass
 //!   exit ([`plasma::run`](::plasma::run), [`::plasma::mass_exit`]).
 //!
@@ -20,12 +22,14 @@
 //! from [`ledger::stats::median`], soft confirmation from the workload's network delay for every design.
 
 pub mod channels;
+pub mod l1;
 pub mod optimistic;
 pub mod plasma;
 pub mod sidechain;
 pub mod zk;
 
 pub use channels::ChannelsDesign;
+pub use l1::L1Design;
 pub use optimistic::OptimisticDesign;
 pub use plasma::PlasmaDesign;
 pub use sidechain::SidechainDesign;

@@ -84,6 +84,9 @@ impl OptimisticDesign {
         let game = attacked.games.first();
         Ok(DesignMetrics {
             name,
+            not_applicable: Vec::new(),
+            other_bound: None,
+            waits_for_l1_finality: false,
             txs: honest.l2_txs,
             l1_gas_per_tx: honest.l1_gas_per_tx,
             blob_gas_per_tx: 0.0,

@@ -13,7 +13,7 @@ use plasma::{Attack, Payment, Report, Scenario};
 use prover::Progress;
 
 use crate::error::{CompareError, Result};
-use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, SimRng, Workload};
+use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, OtherBound, SimRng, Workload};
 use crate::runner::Design;
 
 /// Where the mass-exit details start: `mass exit: <users> users, <days>-day period (<run|computed>)`.
@@ -110,6 +110,7 @@ impl PlasmaDesign {
         let (tps, basis) = throughput_ceiling(chain, honest.l1_gas_per_tx, None);
         let mep = scenario.min_exit_period as f64;
         let days = mep / 86_400.0;
+        let exit_gas = honest.exit_gas.max(withheld.exit_gas);
         let detected = withheld.attack_detected.map_or(0, |d| d.0);
         let worst = withheld.simulated_seconds.saturating_sub(detected) as f64;
         let point = |n: u64, period: u64| mass.iter().find(|p| p.users == n && p.period_seconds == period);
@@ -138,6 +139,19 @@ impl PlasmaDesign {
         details.extend(mass.iter().map(mass_exit_detail));
         Ok(DesignMetrics {
             name: self.name().to_string(),
+            not_applicable: Vec::new(),
+            other_bound: Some(OtherBound {
+                name: "mass-exit capacity".into(),
+                unit: "users who can exit within the exit period".into(),
+                fixed_tps: None,
+                l1_gas_per_unit: Some(exit_gas),
+                window_seconds: Some(mep),
+                basis: format!(
+                    "computed: block gas limit x {days:.0}-day exit period / slot time / {exit_gas:.0} gas per \
+                     standard exit (measured), every block full of exits"
+                ),
+            }),
+            waits_for_l1_finality: true,
             txs,
             l1_gas_per_tx: honest.l1_gas_per_tx,
             blob_gas_per_tx: 0.0,
@@ -355,6 +369,9 @@ mod tests {
             user_duties: String::new(),
             worst_case_under_attack: None,
             worst_case_seconds: None,
+            not_applicable: Vec::new(),
+            other_bound: None,
+            waits_for_l1_finality: false,
             notes: vec![],
             details: vec![Detail::new("other", "x"), mass_exit_detail(&p)],
         };

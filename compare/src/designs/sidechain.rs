@@ -9,7 +9,7 @@ use prover::Progress;
 use sidechain::{Attack, Report, Scenario, SignatureScheme};
 
 use crate::error::{CompareError, Result};
-use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, SimRng, Workload};
+use crate::metrics::{throughput_ceiling, DesignMetrics, Detail, NotApplicable, SimRng, Workload};
 use crate::runner::Design;
 
 /// The coalition's share of stake in the worst-case run: 70% first; larger if the random coalition under
@@ -90,6 +90,12 @@ impl SidechainDesign {
         let eth = |wei: u128| wei as f64 / 1e18;
         Ok(DesignMetrics {
             name,
+            not_applicable: vec![NotApplicable::new(
+                "worst_case_seconds",
+                "a colluding supermajority's theft from the bridge is permanent: there is no delay to recovery",
+            )],
+            other_bound: None,
+            waits_for_l1_finality: true,
             txs: honest.l2_txs,
             l1_gas_per_tx: honest.l1_gas_per_tx,
             blob_gas_per_tx: 0.0,

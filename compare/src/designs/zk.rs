@@ -10,7 +10,9 @@ use zk_rollup::simulation::{run_exodus, run_zk, ExodusReport, ZkReport, ZkScenar
 use zk_rollup::{DataMode, ZkRollupParams};
 
 use crate::error::{CompareError, Result};
-use crate::metrics::{max_l1_finality_seconds, throughput_ceiling, DesignMetrics, Detail, SimRng, Workload};
+use crate::metrics::{
+    max_l1_finality_seconds, throughput_ceiling, DesignMetrics, Detail, OtherBound, SimRng, Workload,
+};
 use crate::runner::Design;
 
 /// The zk rollup: batches of `batch_size` slots in a 4-ary tree of `2^depth` accounts, public data in
@@ -113,8 +115,24 @@ impl ZkDesign {
         let deadline_days = ZkRollupParams::DEFAULT_PRIORITY_DEADLINE as f64 / 86_400.0;
         let exodus_days = exodus.seconds_to_exodus as f64 / 86_400.0;
         let worst = exodus.seconds_until_everyone_out_final as f64;
+        let prove = report.prove_seconds_per_batch.median;
+        let other_bound = (prove > 0.0).then(|| OtherBound {
+            name: "proving time".into(),
+            unit: "tx/s".into(),
+            fixed_tps: Some(batch_size as f64 / prove),
+            l1_gas_per_unit: None,
+            window_seconds: None,
+            basis: format!(
+                "computed: {batch_size} slots per batch / {prove:.2} s measured to prove one batch ({} threads), \
+                 one prover; more provers in parallel raise it",
+                report.threads
+            ),
+        });
         Ok(DesignMetrics {
             name,
+            not_applicable: Vec::new(),
+            other_bound,
+            waits_for_l1_finality: true,
             txs: report.txs,
             l1_gas_per_tx: report.l1_gas_per_tx,
             blob_gas_per_tx,

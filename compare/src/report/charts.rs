@@ -503,3 +503,95 @@ pub(super) fn mass_exit_of(c: &Comparison) -> Result<Option<String>> {
     let points = c.designs.iter().map(crate::designs::plasma::mass_exit_points).find(|p| !p.is_empty());
     points.map(|p| mass_exit_chart(&p)).transpose()
 }
+
+/// The colours of the L1-knob charts: one per design, seven designs.
+const DESIGN_PALETTE: [RGBColor; 7] = [
+    RGBColor(31, 119, 180),
+    RGBColor(23, 190, 207),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(90, 90, 90),
+];
+
+/// What an L1-knob chart plots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnobMetric {
+    /// The throughput ceiling the L1's gas and data allow (tx/s); a design's own lower bound is marked.
+    Throughput,
+    /// Cost per transaction (gwei).
+    Cost,
+    /// Finality (s).
+    Finality,
+}
+
+impl KnobMetric {
+    /// The y axis.
+    pub fn y_desc(self) -> &'static str {
+        match self {
+            KnobMetric::Throughput => "throughput ceiling the L1 allows (L2 tx/s, log scale)",
+            KnobMetric::Cost => "cost per transaction (gwei, log scale)",
+            KnobMetric::Finality => "finality, median (s, log scale)",
+        }
+    }
+
+    /// The value of a point.
+    pub fn of(self, p: &crate::knobs::KnobPoint) -> f64 {
+        match self {
+            KnobMetric::Throughput => p.l1_ceiling_tps,
+            KnobMetric::Cost => p.cost_per_tx_wei / 1e9,
+            KnobMetric::Finality => p.finality_seconds,
+        }
+    }
+}
+
+/// One L1-knob chart: `metric` against `knob`'s values, one line per design (log axes); for throughput, what
+/// the L1 allows, hollow where the design's own bound (proving time) is lower still.
+pub fn knob_chart(
+    study: &crate::knobs::L1Study,
+    knob: crate::knobs::Knob,
+    metric: KnobMetric,
+    title: &str,
+) -> Result<String> {
+    let lines: Vec<Line> = study
+        .comparison
+        .designs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut points: Vec<(f64, f64, bool)> = study
+                .points
+                .iter()
+                .filter(|p| p.design == d.name && p.knob == knob)
+                .map(|p| {
+                    (
+                        p.value,
+                        metric.of(p),
+                        metric == KnobMetric::Throughput && p.bottleneck == crate::knobs::Bottleneck::ProvingTime,
+                    )
+                })
+                .collect();
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            Line { label: d.name.clone(), color: DESIGN_PALETTE[i % DESIGN_PALETTE.len()], points }
+        })
+        .collect();
+    let ticks = |v: &f64| match metric {
+        KnobMetric::Finality => seconds_tick(*v),
+        _ if *v >= 10.0 => thousands(v.round() as u64),
+        _ => format!("{v:.2}"),
+    };
+    let spec = LineChart {
+        title,
+        x_desc: knob.title(),
+        y_desc: metric.y_desc(),
+        y_ticks: &ticks,
+        hollow_means: (metric == KnobMetric::Throughput).then_some("hollow: proving time caps it lower (table)"),
+        legend: if metric == KnobMetric::Throughput {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::UpperLeft
+        },
+    };
+    line_chart(&spec, &lines)
+}

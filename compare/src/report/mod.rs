@@ -2,11 +2,13 @@
 //! with inline SVG charts ([`write_html`]).
 //!
 //! - [`charts`]: the page's SVG charts, drawn with plotters (times per design, gas, constraints, prove time).
+//! - [`knobs`]: the L1-knob study's table, JSON, CSV and page section.
 //! - [`page`]: the HTML page itself: tables, embedded charts, parameters ([`render_html`], [`write_html`]).
 //!
 //! Nothing here measures: every figure comes from a [`Comparison`], [`ProofCostRow`]s or [`GasRow`]s.
 
 pub mod charts;
+pub mod knobs;
 pub mod page;
 
 use std::fmt::Write as _;
@@ -20,7 +22,8 @@ use crate::runner::Comparison;
 use crate::study::ProofCostRow;
 
 pub use charts::labels;
-pub use page::{render_html, write_html};
+pub use knobs::{knobs_csv, knobs_json, knobs_table, write_knobs};
+pub use page::{render_html, render_html_with, write_html};
 
 /// Seconds as a person reads them: `0.25 s`, `45 s`, `12.8 min`, `3.5 h`, `14.0 days`.
 pub fn human_seconds(seconds: f64) -> String {
@@ -113,14 +116,20 @@ pub fn table(c: &Comparison) -> String {
         metric("L1 gas per tx", &|d| format!("{:.0}", d.l1_gas_per_tx)),
         metric("blob gas per tx", &|d| format!("{:.0}", d.blob_gas_per_tx)),
         metric(labels::L1_BYTES, &|d| format!("{:.1}", d.l1_bytes_per_tx)),
-        metric(labels::SOFT_CONFIRMATION, &|d| spread(&d.soft_confirmation_seconds)),
-        metric("L1 inclusion (median / max)", &|d| spread(&d.inclusion_seconds)),
-        metric("finality (median / max)", &|d| spread(&d.finality_seconds)),
-        metric("withdrawal (median / max)", &|d| spread(&d.withdrawal_latency_seconds)),
+        metric(labels::SOFT_CONFIRMATION, &|d| {
+            na(d, "soft_confirmation_seconds", || spread(&d.soft_confirmation_seconds))
+        }),
+        metric("L1 inclusion (median / max)", &|d| na(d, "inclusion_seconds", || spread(&d.inclusion_seconds))),
+        metric("finality (median / max)", &|d| na(d, "finality_seconds", || spread(&d.finality_seconds))),
+        metric("withdrawal (median / max)", &|d| {
+            na(d, "withdrawal_latency_seconds", || spread(&d.withdrawal_latency_seconds))
+        }),
         metric("throughput ceiling (tx/s)", &|d| format!("{:.1}", d.throughput_ceiling_tps)),
         metric("capital locked (ETH)", &|d| format!("{:.4}", d.capital_locked_wei as f64 / 1e18)),
         metric("capital locked for", &|d| human_seconds(d.capital_locked_seconds)),
-        metric("worst case under attack", &|d| d.worst_case_seconds.map(human_seconds).unwrap_or_else(|| "-".into())),
+        metric("worst case under attack", &|d| {
+            na(d, "worst_case_seconds", || d.worst_case_seconds.map(human_seconds).unwrap_or_else(|| "-".into()))
+        }),
     ];
     let mut out = format!(
         "workload: {} accounts, {} L2 transactions, {:.0}% withdrawals, one every {} s, seed {}; network delay {} s\n",
@@ -142,6 +151,12 @@ pub fn table(c: &Comparison) -> String {
             let _ = writeln!(out, "  worst case: {w}");
         }
         let _ = writeln!(out, "  throughput ceiling: {}", d.throughput_basis);
+        if let Some(b) = &d.other_bound {
+            let _ = writeln!(out, "  own bound, {} ({}): {}", b.name, b.unit, b.basis);
+        }
+        for n in &d.not_applicable {
+            let _ = writeln!(out, "  n/a: {}: {}", n.field, n.reason);
+        }
         for n in &d.notes {
             let _ = writeln!(out, "  note: {n}");
         }
@@ -150,6 +165,15 @@ pub fn table(c: &Comparison) -> String {
         }
     }
     out
+}
+
+/// `value()`, or "n/a (see below)" when `field` does not apply to `d` (its reason is printed below the table).
+fn na(d: &crate::metrics::DesignMetrics, field: &str, value: impl FnOnce() -> String) -> String {
+    if d.not_applicable(field).is_some() {
+        "n/a (see below)".into()
+    } else {
+        value()
+    }
 }
 
 /// The proof-cost study as an aligned terminal table, with the estimation basis below it.
@@ -271,10 +295,13 @@ pub fn comparison_csv(c: &Comparison) -> String {
         "worst_case_s",
         "trust",
         "worst_case_under_attack",
+        "not_applicable",
     ];
     csv(
         &headers,
         c.designs.iter().map(|d| {
+            // Fields that do not apply are left empty; the last column says why.
+            let v = |field: &str, value: String| if d.not_applicable(field).is_some() { String::new() } else { value };
             vec![
                 d.name.clone(),
                 d.txs.to_string(),
@@ -283,20 +310,21 @@ pub fn comparison_csv(c: &Comparison) -> String {
                 num(d.l1_bytes_per_tx),
                 num(d.blob_bytes_per_tx),
                 d.uses_blobs.to_string(),
-                num(d.soft_confirmation_seconds.median),
-                num(d.soft_confirmation_seconds.max),
-                num(d.inclusion_seconds.median),
-                num(d.inclusion_seconds.max),
-                num(d.finality_seconds.median),
-                num(d.finality_seconds.max),
-                num(d.withdrawal_latency_seconds.median),
-                num(d.withdrawal_latency_seconds.max),
+                v("soft_confirmation_seconds", num(d.soft_confirmation_seconds.median)),
+                v("soft_confirmation_seconds", num(d.soft_confirmation_seconds.max)),
+                v("inclusion_seconds", num(d.inclusion_seconds.median)),
+                v("inclusion_seconds", num(d.inclusion_seconds.max)),
+                v("finality_seconds", num(d.finality_seconds.median)),
+                v("finality_seconds", num(d.finality_seconds.max)),
+                v("withdrawal_latency_seconds", num(d.withdrawal_latency_seconds.median)),
+                v("withdrawal_latency_seconds", num(d.withdrawal_latency_seconds.max)),
                 num(d.throughput_ceiling_tps),
                 d.capital_locked_wei.to_string(),
                 num(d.capital_locked_seconds),
                 opt_num(d.worst_case_seconds),
                 d.trust.clone(),
                 d.worst_case_under_attack.clone().unwrap_or_default(),
+                d.not_applicable.iter().map(|n| format!("{}: {}", n.field, n.reason)).collect::<Vec<_>>().join("; "),
             ]
         }),
     )

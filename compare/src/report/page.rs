@@ -16,7 +16,7 @@ use crate::runner::Comparison;
 use crate::study::ProofCostRow;
 
 /// Escapes text for HTML.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -31,7 +31,7 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn html_table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+pub(super) fn html_table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     out.push_str("<table><thead><tr>");
     for h in headers {
         let _ = write!(out, "<th>{}</th>", esc(h));
@@ -47,7 +47,7 @@ fn html_table(out: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     out.push_str("</tbody></table>\n");
 }
 
-fn figure(out: &mut String, svg: &str, caption: &str) {
+pub(super) fn figure(out: &mut String, svg: &str, caption: &str) {
     let _ = writeln!(out, "<figure>{svg}<figcaption>{}</figcaption></figure>", esc(caption));
 }
 
@@ -64,6 +64,16 @@ pub fn render_html(
     study: Option<&[ProofCostRow]>,
     gas_rows: Option<&[GasRow]>,
 ) -> Result<String> {
+    render_html_with(comparison, study, gas_rows, None)
+}
+
+/// [`render_html`] with the L1-knob study's section after the comparison.
+pub fn render_html_with(
+    comparison: Option<&Comparison>,
+    study: Option<&[ProofCostRow]>,
+    gas_rows: Option<&[GasRow]>,
+    knobs: Option<&crate::knobs::L1Study>,
+) -> Result<String> {
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<title>zk-rollup-lab: comparison and proof costs</title>\n");
@@ -78,6 +88,10 @@ pub fn render_html(
     if let Some(c) = comparison {
         out.push_str("<h2>Designs on one workload</h2>\n");
         comparison_section(&mut out, c)?;
+    }
+    if let Some(k) = knobs {
+        out.push_str("<h2>The L1 knobs: larger blocks, more blobs, shorter slots, faster finality</h2>\n");
+        super::knobs::knobs_section(&mut out, k)?;
     }
     if let Some(rows) = study.filter(|r| !r.is_empty()) {
         out.push_str("<h2>What a proof costs</h2>\n");
@@ -140,15 +154,21 @@ fn comparison_section(out: &mut String, c: &Comparison) -> Result<()> {
         row("L1 gas per tx", &|d| format!("{:.0}", d.l1_gas_per_tx)),
         row("blob gas per tx", &|d| format!("{:.0}", d.blob_gas_per_tx)),
         row(labels::L1_BYTES, &|d| format!("{:.1}", d.l1_bytes_per_tx)),
-        row(labels::SOFT_CONFIRMATION, &|d| spread(&d.soft_confirmation_seconds)),
-        row("L1 inclusion (median / max)", &|d| spread(&d.inclusion_seconds)),
-        row("finality (median / max)", &|d| spread(&d.finality_seconds)),
-        row("withdrawal to L1 (median / max)", &|d| spread(&d.withdrawal_latency_seconds)),
+        row(labels::SOFT_CONFIRMATION, &|d| {
+            d.cell("soft_confirmation_seconds", || spread(&d.soft_confirmation_seconds))
+        }),
+        row("L1 inclusion (median / max)", &|d| d.cell("inclusion_seconds", || spread(&d.inclusion_seconds))),
+        row("finality (median / max)", &|d| d.cell("finality_seconds", || spread(&d.finality_seconds))),
+        row("withdrawal to L1 (median / max)", &|d| {
+            d.cell("withdrawal_latency_seconds", || spread(&d.withdrawal_latency_seconds))
+        }),
         row("throughput ceiling (tx/s)", &|d| format!("{:.1}", d.throughput_ceiling_tps)),
         row("capital locked (ETH, for how long)", &|d| {
             format!("{:.4} ETH, {}", d.capital_locked_wei as f64 / 1e18, human_seconds(d.capital_locked_seconds))
         }),
-        row("worst case under attack", &|d| d.worst_case_seconds.map(human_seconds).unwrap_or_else(|| "-".into())),
+        row("worst case under attack", &|d| {
+            d.cell("worst_case_seconds", || d.worst_case_seconds.map(human_seconds).unwrap_or_else(|| "-".into()))
+        }),
     ];
     if let Some(note) = &c.l2_tx_note {
         let _ = writeln!(out, "<p class=\"note\"><b>Note:</b> {}.</p>", esc(note));
@@ -162,6 +182,9 @@ fn comparison_section(out: &mut String, c: &Comparison) -> Result<()> {
             let _ = writeln!(out, "<li><b>worst case under attack:</b> {}</li>", esc(w));
         }
         let _ = writeln!(out, "<li><b>throughput ceiling:</b> {}</li>", esc(&d.throughput_basis));
+        if let Some(b) = &d.other_bound {
+            let _ = writeln!(out, "<li><b>own bound, {} ({}):</b> {}</li>", esc(&b.name), esc(&b.unit), esc(&b.basis));
+        }
         for n in &d.notes {
             let _ = writeln!(out, "<li>{}</li>", esc(n));
         }

@@ -68,6 +68,9 @@ impl Design for WindowDesign {
                 Detail::new("window (s)", self.window_seconds.to_string()),
                 Detail::new("first draw", draw.to_string()),
             ],
+            not_applicable: Vec::new(),
+            other_bound: None,
+            waits_for_l1_finality: false,
         })
     }
 }

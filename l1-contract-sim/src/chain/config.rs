@@ -24,6 +24,23 @@ pub struct ChainConfig {
     pub blobs: BlobSchedule,
     /// Timestamp of slot 0, in seconds.
     pub genesis_timestamp: u64,
+    /// How blocks become final: [`FinalityRule::CasperFfg`] (today's, after `finality_epochs`) or
+    /// [`FinalityRule::SingleSlot`] (a proposed upgrade: final within its own slot).
+    #[serde(default)]
+    pub finality: FinalityRule,
+}
+
+/// How the simulated chain finalizes blocks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinalityRule {
+    /// Casper FFG with full participation: a block of epoch `e` is final once the chain reaches the first slot
+    /// of epoch `e + finality_epochs + 1` (see [`Chain::finalized_slot`]).
+    #[default]
+    CasperFfg,
+    /// Single-slot finality (the proposed "SSF" upgrade, with full participation): a block is final once its
+    /// slot ends, at the start of the next slot; `finality_epochs` is ignored.
+    SingleSlot,
 }
 
 impl Default for ChainConfig {
@@ -36,6 +53,7 @@ impl Default for ChainConfig {
             initial_base_fee: GWEI,
             blobs: BlobSchedule::PRAGUE,
             genesis_timestamp: 0,
+            finality: FinalityRule::CasperFfg,
         }
     }
 }
@@ -58,7 +76,10 @@ impl ChainConfig {
 
     /// The slot at which blocks of `slot` become final (see [`Chain::finalized_slot`]).
     pub fn finality_slot(&self, slot: u64) -> u64 {
-        (self.epoch_of(slot) + self.finality_epochs + 1) * self.slots_per_epoch
+        match self.finality {
+            FinalityRule::CasperFfg => (self.epoch_of(slot) + self.finality_epochs + 1) * self.slots_per_epoch,
+            FinalityRule::SingleSlot => slot + 1,
+        }
     }
 }
 
@@ -113,8 +134,12 @@ impl Chain {
     /// justified, at the transition into epoch `e + 3`. In general: a block of epoch `e` is final once the
     /// chain reaches the first slot of epoch `e + finality_epochs + 1`. With mainnet parameters that is 65 to
     /// 96 slots after the block, 13.0 to 19.2 minutes (the often quoted "two epochs", 12.8 minutes, is the
-    /// lower bound). No missed slots, no inactivity leak, no reorgs.
+    /// lower bound). No missed slots, no inactivity leak, no reorgs. With [`FinalityRule::SingleSlot`]
+    /// every block before the current slot is final.
     pub fn finalized_slot(&self) -> Option<u64> {
+        if self.config.finality == FinalityRule::SingleSlot {
+            return self.slot().checked_sub(1);
+        }
         let lag = self.config.finality_epochs + 1;
         let epoch = self.epoch();
         (epoch >= lag).then(|| (epoch - lag + 1) * self.config.slots_per_epoch - 1)

@@ -19,7 +19,7 @@ mod contract;
 mod mempool;
 mod tx;
 
-pub use config::{BlockContext, BlockSummary, ChainConfig};
+pub use config::{BlockContext, BlockSummary, ChainConfig, FinalityRule};
 pub use contract::{Contract, Env, Revert};
 pub use mempool::Mempool;
 pub use tx::{versioned_hash, Receipt, TxRequest, BILL_CALLDATA, BILL_FLOOR, BILL_TX_BASE, VERSIONED_HASH_VERSION_KZG};
