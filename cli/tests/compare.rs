@@ -115,7 +115,62 @@ fn compare_reports_like_for_like_figures_in_json_csv_and_html() {
     assert!(csv.lines().next().unwrap().contains("blob_bytes_per_tx"));
     assert!(csv.lines().last().unwrap().contains("withdrawal_latency_seconds: no bridge"));
     l1_knobs_move_each_design_only_along_its_bottleneck(&s, &dir);
+    page_renders_in_headless_chromium(&dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The report page in headless Chromium (Debian's `chromium`, which `.ci/run` installs; skipped with a note
+/// where it is absent): it renders to a screenshot, logs nothing to the console, and requests nothing over the
+/// network. Requests are read from Chromium's net log: those the page made carry the page's `file://` site,
+/// which tells them apart from the browser's own background traffic.
+fn page_renders_in_headless_chromium(dir: &std::path::Path) {
+    let Some(chromium) =
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| std::path::Path::new(p).exists())
+    else {
+        eprintln!("note: no chromium here; the report page was not checked in a browser");
+        return;
+    };
+    let page = dir.join("index.html");
+    let shot = dir.join("screenshot.png");
+    let netlog = dir.join("netlog.json");
+    let profile = dir.join("chromium-profile");
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1280,2400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--log-net-log={}", netlog.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium");
+    let log = stderr(&output);
+    assert!(output.status.success(), "chromium failed: {log}");
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a screenshot of a drawn page ({} bytes)", png.len());
+    eprintln!("report page rendered in headless chromium: screenshot {} ({} bytes)", shot.display(), png.len());
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "the page logged to the console: {console:?}");
+    let net: Value = serde_json::from_slice(&std::fs::read(&netlog).expect("the net log")).expect("net log JSON");
+    let requests: Vec<&str> = net["events"]
+        .as_array()
+        .expect("net log events")
+        .iter()
+        .filter(|e| e["params"]["site_for_cookies"].as_str().is_some_and(|s| s.contains("site=file://")))
+        .filter_map(|e| e["params"]["url"].as_str())
+        .filter(|url| !url.starts_with("file://"))
+        .collect();
+    assert!(requests.is_empty(), "the page requested {requests:?}");
 }
 
 /// Every metric of every row is filled, or the row says why it does not apply: a zero or a missing value
