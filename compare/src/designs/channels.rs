@@ -271,9 +271,7 @@ impl Design for ChannelsDesign {
         rng: &mut SimRng,
         progress: &mut dyn Progress,
     ) -> Result<DesignMetrics> {
-        if *chain != ChainConfig::default() {
-            return Err(Self::err("runs on the default chain only"));
-        }
+        super::require_default_chain(self.name(), chain)?;
         let (scenario, mapping) = Self::scenario(workload, rng)?;
         progress.stage("payment channels: honest network");
         let honest = channels::run(&scenario, rng).map_err(Self::err)?;

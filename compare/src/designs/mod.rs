@@ -34,3 +34,16 @@ pub use optimistic::OptimisticDesign;
 pub use plasma::PlasmaDesign;
 pub use sidechain::SidechainDesign;
 pub use zk::ZkDesign;
+
+/// Refuses an L1 other than the default one ([`ChainConfig::default`]): each design's scenario driver builds
+/// its own chain with the default parameters, so a comparison on another chain would be mislabelled.
+/// `rollup study l1` computes its sweeps from one run on the default chain instead.
+pub(crate) fn require_default_chain(design: &str, chain: &l1_contract_sim::ChainConfig) -> crate::error::Result<()> {
+    if *chain == l1_contract_sim::ChainConfig::default() {
+        return Ok(());
+    }
+    Err(crate::error::CompareError::Design {
+        design: design.into(),
+        why: "its scenario driver runs on the default chain only".into(),
+    })
+}

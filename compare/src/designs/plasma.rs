@@ -285,9 +285,7 @@ impl Design for PlasmaDesign {
         rng: &mut SimRng,
         progress: &mut dyn Progress,
     ) -> Result<DesignMetrics> {
-        if *chain != ChainConfig::default() {
-            return Err(self.err("runs on the default chain only"));
-        }
+        super::require_default_chain(self.name(), chain)?;
         progress.stage("Plasma: honest operator");
         let scenario = self.scenario(workload, rng)?;
         let honest = plasma::run(&scenario, rng).map_err(|e| self.err(e))?;

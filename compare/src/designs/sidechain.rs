@@ -186,12 +186,7 @@ impl Design for SidechainDesign {
         rng: &mut SimRng,
         progress: &mut dyn Progress,
     ) -> Result<DesignMetrics> {
-        if *chain != ChainConfig::default() {
-            return Err(CompareError::Design {
-                design: self.name().into(),
-                why: "runs on the default chain only".into(),
-            });
-        }
+        super::require_default_chain(self.name(), chain)?;
         let scenario = self.scenario(workload)?;
         let wrap = |e: sidechain::SidechainError| CompareError::Design {
             design: "sidechain (PoS bridge)".into(),
