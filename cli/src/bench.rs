@@ -1,11 +1,11 @@
 //! `rollup bench ...`: measurements of the prover, and the L1 gas of commits.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use ledger::stats::median;
 use ledger::workload::Mix;
 use ledger::{Amount, Arity, BatchRecord, ChainId};
-use prover::{Progress as _, Prover, SetupKind};
+use prover::{Prover, SetupKind};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
@@ -20,8 +20,7 @@ use crate::zk::{self, ShapeArgs};
 /// Benchmarks.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// Time proving from the matrices cached at setup against plain `Groth16::prove`,
-    /// which synthesises the circuit and rebuilds its matrices for every proof.
+    /// Time proving from the matrices cached at setup, phase by phase.
     Prove(BenchProveArgs),
     /// L1 gas per transfer of a batch commit, by batch size and data mode.
     #[command(long_about = GAS_LONG_ABOUT)]
@@ -104,10 +103,9 @@ struct Report {
     runs: usize,
     setup_seconds: f64,
     cached_seconds: f64,
-    plain_seconds: f64,
-    ratio: f64,
     cached_runs: Vec<f64>,
-    plain_runs: Vec<f64>,
+    /// The Groth16 phases of the median run.
+    phases: prover::groth16::Phases,
 }
 
 /// Runs `rollup bench ...`.
@@ -206,21 +204,23 @@ fn prove(args: BenchProveArgs) -> Result<()> {
     let constraints = keys.meta.size.constraints;
     let prover = Prover::new(keys);
 
-    let (mut cached, mut plain) = (Vec::new(), Vec::new());
+    let mut runs = Vec::new();
     for run in 1..=args.runs {
         progress.set_prefix(format!("run {run}/{}", args.runs));
         let proof =
             prover.prove(&record, &mut rng, &mut progress).map_err(zk::prover_error("cannot prove the batch"))?;
-        cached.push(proof.timings.total_seconds());
-        progress.stage("plain Groth16::prove (synthesis and matrices rebuilt)");
-        let (plain_proof, seconds) =
-            prover.prove_rebuilding_matrices(&record, &mut rng).map_err(zk::prover_error("cannot prove the batch"))?;
-        progress.finish();
-        prover.verify(proof.commitment, &plain_proof).context("the plain proof does not verify")?;
-        plain.push(seconds);
+        runs.push(proof.timings);
     }
     drop(progress);
-    let (cached_seconds, plain_seconds) = (median(&cached), median(&plain));
+    let cached: Vec<f64> = runs.iter().map(|t| t.total_seconds()).collect();
+    let cached_seconds = median(&cached);
+    let median_run = runs
+        .iter()
+        .min_by(|a, b| {
+            (a.total_seconds() - cached_seconds).abs().total_cmp(&(b.total_seconds() - cached_seconds).abs())
+        })
+        .map(|t| t.phases)
+        .unwrap_or_default();
     let report = Report {
         depth: shape.tree.depth(),
         arity: shape.tree.arity().children(),
@@ -230,20 +230,19 @@ fn prove(args: BenchProveArgs) -> Result<()> {
         runs: args.runs,
         setup_seconds: zk::round(setup_seconds, 3),
         cached_seconds: zk::round(cached_seconds, 4),
-        plain_seconds: zk::round(plain_seconds, 4),
-        ratio: zk::round(plain_seconds / cached_seconds, 3),
         cached_runs: cached.iter().map(|s| zk::round(*s, 4)).collect(),
-        plain_runs: plain.iter().map(|s| zk::round(*s, 4)).collect(),
+        phases: median_run,
     };
     if args.json {
         return output::json(&report);
     }
+    let p = &report.phases;
     output::line(format_args!(
         "bench prove: {} ({} constraints), {} run{}, {} thread{}\n\
          setup:                            {:.2} s\n\
-         cached matrices (Prover::prove):  {:.3} s median (witness + groth16)\n\
-         plain Groth16::prove:             {:.3} s median\n\
-         plain / cached:                   {:.2}x",
+         prove (Prover::prove):            {:.3} s median (witness + groth16)\n\
+         groth16 phases of the median run: rows {:.3} s, FFTs {:.3} s, MSM A {:.3} s, B1 {:.3} s, \
+         B2 {:.3} s, H {:.3} s, L {:.3} s, other {:.3} s",
         zk::describe(&shape),
         constraints,
         report.runs,
@@ -252,7 +251,13 @@ fn prove(args: BenchProveArgs) -> Result<()> {
         if report.threads == 1 { "" } else { "s" },
         setup_seconds,
         cached_seconds,
-        plain_seconds,
-        plain_seconds / cached_seconds
+        p.evaluate_rows,
+        p.fft,
+        p.msm_a,
+        p.msm_b_g1,
+        p.msm_b_g2,
+        p.msm_h,
+        p.msm_l,
+        p.other
     ))
 }

@@ -20,7 +20,7 @@
 //! `meta.json` declares against the files ([`ProverError::SizeMismatch`]): three
 //! matrices of `size.constraints` rows each, every column below the number of variables,
 //! the proving key's queries (A and B one per variable, L one per witness variable, H
-//! the evaluation domain less one, IC one per instance variable); and the verifying key:
+//! one per point of the evaluation domain, IC one per instance variable); and the verifying key:
 //! no point at infinity ([`verifier::check_vk`]), and `vk.json` and `vk.bin` hold the
 //! proving key's own.
 //!
@@ -35,7 +35,7 @@ use std::path::Path;
 
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
-use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
+use ark_poly::EvaluationDomain;
 use ark_relations::utils::matrix::Matrix;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use circuits::BatchShape;
@@ -46,8 +46,8 @@ use sha2::{Digest, Sha256};
 use crate::error::{ProverError, Result};
 
 /// The key-directory format this build writes and reads (2: `meta.json` lists the
-/// SHA-256 of every file).
-pub const FORMAT_VERSION: u32 = 2;
+/// SHA-256 of every file; 3: the H query in snarkjs' layout, see [`crate::groth16`]).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Bumped whenever the batch circuit's constraints change meaning.
 pub const CIRCUIT_VERSION: u32 = 2;
@@ -346,10 +346,9 @@ pub fn check_listed_file(path: &Path, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Points of the evaluation domain for `size` (arkworks' QAP domain), when BN254 has one.
+/// Points of the evaluation domain for `size` (see [`crate::groth16::domain`]), when BN254 has one.
 fn domain_size(size: &CircuitSize) -> Option<usize> {
-    let n = size.constraints.checked_add(size.instance_variables)?;
-    GeneralEvaluationDomain::<Fr>::new(n).map(|d| d.size())
+    crate::groth16::domain(size.constraints, size.instance_variables).map(|d| d.size())
 }
 
 fn size_mismatch(path: &Path, what: &str, declared: usize, found: usize) -> Result<()> {
@@ -385,7 +384,7 @@ fn check_proving_key(path: &Path, size: &CircuitSize, pk: &ProvingKey<Bn254>) ->
     size_mismatch(path, "size.witness_variables", size.witness_variables, pk.l_query.len())?;
     size_mismatch(path, "size.instance_variables", size.instance_variables, pk.vk.gamma_abc_g1.len())?;
     let domain = domain_size(size).ok_or_else(|| bad(path, "no evaluation domain for size.constraints"))?;
-    size_mismatch(path, "size.constraints (evaluation domain less one)", domain - 1, pk.h_query.len())
+    size_mismatch(path, "size.constraints (evaluation domain)", domain, pk.h_query.len())
 }
 
 fn variables(path: &Path, size: &CircuitSize) -> Result<usize> {

@@ -16,12 +16,13 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod groth16;
 pub mod keys;
 
 use std::time::Instant;
 
 use ark_bn254::Bn254;
-use ark_groth16::{Groth16, Proof, ProvingKey};
+use ark_groth16::{Proof, ProvingKey};
 use ark_relations::gr1cs::R1CS_PREDICATE_LABEL;
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, SynthesisMode,
@@ -74,17 +75,16 @@ pub fn setup<R: RngCore + CryptoRng>(
     let matrices = r1cs_matrices(&cs)?;
     drop(cs);
 
-    // ark-groth16's generator synthesises the circuit again itself (it takes a circuit, not
-    // matrices): a second synthesis, once per setup and small next to the MSMs. Proving never does.
+    // Our own generator works from the matrices just built (no second synthesis) and lays out
+    // the H query as snarkjs does (see `groth16`).
     progress.stage("generating the Groth16 parameters (the long part)");
+    let (instance, witness) = (size.instance_variables, size.witness_variables);
     let pk: ProvingKey<Bn254> = match kind {
-        SetupKind::Fresh => {
-            Groth16::<Bn254>::generate_random_parameters_with_reduction(BatchCircuit::for_setup(shape), rng)?
-        }
+        SetupKind::Fresh => groth16::generate(&matrices, instance, witness, rng)?,
         SetupKind::InsecureSeeded(seed) => {
             use ark_std::rand::SeedableRng;
             let mut seeded = ark_std::rand::rngs::StdRng::seed_from_u64(seed);
-            Groth16::<Bn254>::generate_random_parameters_with_reduction(BatchCircuit::for_setup(shape), &mut seeded)?
+            groth16::generate(&matrices, instance, witness, &mut seeded)?
         }
     };
     progress.finish();
@@ -118,6 +118,8 @@ pub struct ProveTimings {
     pub witness_seconds: f64,
     /// The Groth16 prover proper (QAP witness map and multi-scalar multiplications), seconds.
     pub groth16_seconds: f64,
+    /// The Groth16 prover's phases, seconds each.
+    pub phases: groth16::Phases,
     /// Verifying the fresh proof, seconds.
     pub self_check_seconds: f64,
     /// Threads rayon used.
@@ -174,51 +176,25 @@ impl Prover {
         progress: &mut dyn Progress,
     ) -> Result<BatchProof> {
         let shape = self.shape();
-        if record.batch_size != shape.batch_size {
-            return Err(ProverError::ShapeMismatch {
-                expected: self.keys.meta.shape_hash.clone(),
-                got: "-".into(),
-                detail: format!(
-                    "the keys prove batches of {} slots, this batch has {}",
-                    shape.batch_size, record.batch_size
-                ),
-            });
-        }
+        self.check_batch_size(record)?;
         let circuit = BatchCircuit::for_batch(shape, record)?;
         let commitment = circuit.commitment.expect("a batch circuit has its commitment");
 
         progress.stage("building the witness");
         let started = Instant::now();
-        let cs = ConstraintSystem::<Fr>::new_ref();
-        cs.set_optimization_goal(OptimizationGoal::Constraints);
-        cs.set_mode(SynthesisMode::Prove { construct_matrices: false, generate_lc_assignments: false });
-        circuit.generate_constraints(cs.clone())?;
-        // Without matrices the system counts variables but not constraints.
-        let size = CircuitSize { constraints: self.keys.meta.size.constraints, ..size_of(&cs) };
-        let hash = keys::shape_hash(&shape, &size);
-        if hash != self.keys.meta.shape_hash {
-            return Err(ProverError::ShapeMismatch {
-                expected: self.keys.meta.shape_hash.clone(),
-                got: hash,
-                detail: format!("keys: {:?} {:?}; circuit: {:?}", self.keys.meta.shape, self.keys.meta.size, size),
-            });
-        }
-        let mut assignment = cs.instance_assignment().map_err(|e| ProverError::Groth16(e.to_string()))?;
-        assignment.extend(cs.witness_assignment().map_err(|e| ProverError::Groth16(e.to_string()))?);
-        drop(cs);
+        let assignment = self.assignment(shape, circuit)?;
         let witness_seconds = started.elapsed().as_secs_f64();
 
         progress.stage("proving (QAP and multi-scalar multiplications)");
         let started = Instant::now();
         let (r, s) = (Fr::rand(rng), Fr::rand(rng));
-        let proof = Groth16::<Bn254>::create_proof_with_reduction_and_matrices(
+        let (proof, phases) = groth16::prove(
             &self.keys.pk,
+            &self.keys.matrices,
+            self.keys.meta.size.instance_variables,
+            &assignment,
             r,
             s,
-            &self.keys.matrices,
-            size.instance_variables,
-            size.constraints,
-            &assignment,
         )?;
         let groth16_seconds = started.elapsed().as_secs_f64();
 
@@ -240,30 +216,66 @@ impl Prover {
             timings: ProveTimings {
                 witness_seconds,
                 groth16_seconds,
+                phases,
                 self_check_seconds,
                 threads: rayon::current_num_threads(),
             },
         })
     }
 
-    /// The plain arkworks path, `Groth16::prove`, which synthesises the circuit and
-    /// rebuilds its matrices for every proof: the baseline the cached path is measured
-    /// against. Returns the proof and its seconds.
-    pub fn prove_rebuilding_matrices<R: RngCore + CryptoRng>(
-        &self,
-        record: &BatchRecord,
-        rng: &mut R,
-    ) -> Result<(Proof<Bn254>, f64)> {
-        let circuit = BatchCircuit::for_batch(self.shape(), record)?;
-        let started = Instant::now();
-        let proof = Groth16::<Bn254>::create_random_proof_with_reduction(circuit, &self.keys.pk, rng)?;
-        Ok((proof, started.elapsed().as_secs_f64()))
+    /// The full assignment of a batch (instance variables, the constant one first, then the
+    /// witness variables: the wire order of the `.r1cs` and `.wtns` exports), checked against
+    /// these keys' shape hash.
+    pub fn witness_assignment(&self, record: &BatchRecord) -> Result<Vec<Fr>> {
+        let shape = self.shape();
+        self.check_batch_size(record)?;
+        self.assignment(shape, BatchCircuit::for_batch(shape, record)?)
+    }
+
+    fn check_batch_size(&self, record: &BatchRecord) -> Result<()> {
+        let slots = self.shape().batch_size;
+        if record.batch_size == slots {
+            return Ok(());
+        }
+        Err(ProverError::ShapeMismatch {
+            expected: self.keys.meta.shape_hash.clone(),
+            got: "-".into(),
+            detail: format!("the keys prove batches of {slots} slots, this batch has {}", record.batch_size),
+        })
+    }
+
+    fn assignment(&self, shape: BatchShape, circuit: BatchCircuit) -> Result<Vec<Fr>> {
+        let (assignment, size) = synthesise_assignment(circuit)?;
+        // Without matrices the system counts variables but not constraints.
+        let size = CircuitSize { constraints: self.keys.meta.size.constraints, ..size };
+        let hash = keys::shape_hash(&shape, &size);
+        if hash != self.keys.meta.shape_hash {
+            return Err(ProverError::ShapeMismatch {
+                expected: self.keys.meta.shape_hash.clone(),
+                got: hash,
+                detail: format!("keys: {:?} {:?}; circuit: {:?}", self.keys.meta.shape, self.keys.meta.size, size),
+            });
+        }
+        Ok(assignment)
     }
 
     /// Verifies a proof of `commitment` with these keys' verifying key.
     pub fn verify(&self, commitment: Fr, proof: &Proof<Bn254>) -> Result<(), verifier::VerifyError> {
         self.verifier.verify(&[commitment], proof)
     }
+}
+
+/// Synthesises `circuit` for its assignment only (no matrices): the full assignment, instance
+/// variables first, and the sizes (constraints not counted).
+fn synthesise_assignment(circuit: BatchCircuit) -> Result<(Vec<Fr>, CircuitSize)> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Prove { construct_matrices: false, generate_lc_assignments: false });
+    circuit.generate_constraints(cs.clone())?;
+    let size = size_of(&cs);
+    let mut assignment = cs.instance_assignment().map_err(|e| ProverError::Groth16(e.to_string()))?;
+    assignment.extend(cs.witness_assignment().map_err(|e| ProverError::Groth16(e.to_string()))?);
+    Ok((assignment, size))
 }
 
 /// Re-synthesises the batch with a full constraint system to name the first
