@@ -25,6 +25,9 @@ pub enum BenchCommand {
     /// L1 gas per transfer of a batch commit, by batch size and data mode.
     #[command(long_about = GAS_LONG_ABOUT)]
     Gas(BenchGasArgs),
+    /// The simulator's gas figures against revm running the real contracts.
+    #[command(long_about = crate::bench_evm::LONG_ABOUT)]
+    Evm(crate::bench_evm::BenchEvmArgs),
 }
 
 const GAS_LONG_ABOUT: &str = "L1 gas per transfer of a batch commit, by batch size and data mode.
@@ -113,6 +116,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Prove(args) => prove(args),
         BenchCommand::Gas(args) => gas(args),
+        BenchCommand::Evm(args) => crate::bench_evm::run(args),
     }
 }
 

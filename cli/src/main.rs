@@ -8,9 +8,12 @@
 
 mod apply;
 mod bench;
+mod bench_evm;
 mod compare;
 mod demo;
 mod exit;
+mod export;
+mod export_verifier;
 mod files;
 mod genesis;
 mod hash;
@@ -94,6 +97,9 @@ enum Command {
     /// The zk rollup end to end on the simulated L1, in about a minute: deposits,
     /// proved and L1-verified batches, withdrawals paid.
     Demo(demo::DemoArgs),
+    /// Files for other tools, made from a key directory (a Solidity verifier).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -112,6 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(cmd) => bench::run(cmd),
         Command::Simulate(cmd) => simulate::run(cmd),
         Command::Demo(args) => demo::run(args),
+        Command::Export(cmd) => export::run(cmd),
         Command::Compare(args) => compare::run(args),
         Command::Study(cmd) => compare::study(cmd),
     }

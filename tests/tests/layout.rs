@@ -50,11 +50,25 @@ fn the_l1_chain_knows_no_design() {
     assert!(!prover.contains("l1-contract-sim"), "prover is Groth16 only: {prover:?}");
 }
 
+/// `evm-gas` (revm and the node tools) is a measuring instrument: only the binary and the tests use it, so no
+/// library crate pulls the EVM into its build.
+#[test]
+fn only_the_binary_and_tests_use_evm_gas() {
+    let libraries = ["ledger", "verifier", "l1-contract-sim", "circuits", "prover", "compare"];
+    for krate in libraries.iter().chain(DESIGNS.iter()) {
+        assert!(!dependencies(krate).contains("evm-gas"), "{krate} depends on evm-gas");
+    }
+    let deps = dependencies("evm-gas");
+    for forbidden in DESIGNS.iter().chain(&["circuits", "prover", "compare", "cli"]) {
+        assert!(!deps.contains(*forbidden), "evm-gas depends on {forbidden}");
+    }
+}
+
 /// Every `.rs` file under a crate's `src/` is declared by a `mod` in its parent (`lib.rs`, `main.rs`,
 /// `mod.rs` or the file of the same name), so a reader finds every module from the crate's root.
 #[test]
 fn every_source_file_is_a_declared_module() {
-    let crates = ["ledger", "verifier", "l1-contract-sim", "circuits", "prover", "compare", "cli"];
+    let crates = ["ledger", "verifier", "l1-contract-sim", "circuits", "prover", "compare", "evm-gas", "cli"];
     for krate in crates.iter().chain(DESIGNS.iter()) {
         let src = root().join(krate).join("src");
         let mut stack = vec![src.clone()];

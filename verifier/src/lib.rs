@@ -11,6 +11,8 @@
 //! - [`snarkjs`] reads and writes snarkjs' JSON (`proof.json`, `verification_key.json`,
 //!   `public.json`), so `snarkjs groth16 verify` accepts our proofs.
 //! - [`binary`] is a compact, versioned binary form (`ZKRP` / `ZKRV`).
+//! - [`solidity`] writes a Groth16 verifier contract for a key (BN254 precompiles 0x06–0x08) and the
+//!   calldata that calls it.
 //!
 //! Every parser validates what it reads: coordinates below the base-field modulus,
 //! points on the curve and in the prime-order subgroup, no point of a key or a proof at
@@ -22,6 +24,7 @@
 pub mod binary;
 pub mod error;
 pub mod snarkjs;
+pub mod solidity;
 
 pub use ark_bn254::{Bn254, Fr};
 pub use ark_groth16::{Proof, VerifyingKey};
