@@ -426,7 +426,7 @@ impl ZkRollup {
             }
         }
         let commitment = ledger::state::batch_commitment(self.root, new_root, chain_before, chain_after, public_data);
-        env.charge("Groth16 verification (EIP-1108 pairings)", gas::groth16_verify_gas(1));
+        env.charge("Groth16 verification (verifier contract)", gas::groth16_verify_gas(1));
         if check == ProofCheck::Verify {
             verifier::verify(&self.vk, &[commitment], proof).map_err(|e| revert(format!("proof rejected: {e}")))?;
         }
