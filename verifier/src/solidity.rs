@@ -97,47 +97,64 @@ contract {CONTRACT_NAME} {{
         s,
         r#"
     /// Verifies a Groth16 proof for the given public inputs; false (no revert) when it is not valid.
-    function verifyProof(uint256[{PROOF_WORDS}] calldata proof, uint256[{n}] calldata input) external view returns (bool) {{
-        for (uint256 i = 0; i < {PROOF_WORDS}; i++) {{
-            if (proof[i] >= Q) return false;
-        }}
-        uint256[2] memory vkX = [IC0_X, IC0_Y];
+    function verifyProof(uint256[{PROOF_WORDS}] calldata proof, uint256[{n}] calldata input) external view returns (bool ok) {{
+        // Every coordinate below q and every input below r, or no proof.
+        if (
+            proof[0] >= Q || proof[1] >= Q || proof[2] >= Q || proof[3] >= Q ||
+            proof[4] >= Q || proof[5] >= Q || proof[6] >= Q || proof[7] >= Q
+        ) return false;
 "#
     );
     for i in 0..n {
-        let _ = writeln!(
+        let _ = writeln!(s, "        if (input[{i}] >= R) return false;");
+    }
+    let _ = write!(
+        s,
+        r#"        assembly {{
+            // Scratch memory past the free-memory pointer (nothing is allocated after it): vk_x at m (2 words),
+            // the ecMul input at m + 0x40 (3 words), the pairing input at p = m + 0xa0 (24 words).
+            let m := mload(0x40)
+            let p := add(m, 0xa0)
+            ok := 1
+            // vk_x = IC0 + sum input[i] * IC(i+1), with ecMul (0x07) and ecAdd (0x06).
+            mstore(m, IC0_X)
+            mstore(add(m, 0x20), IC0_Y)
+"#
+    );
+    for i in 0..n {
+        let _ = write!(
             s,
-            "        if (input[{i}] >= R || !mulAdd(vkX, IC{j}_X, IC{j}_Y, input[{i}])) return false;",
-            j = i + 1
+            "            mstore(add(m, 0x40), IC{j}_X)\n            mstore(add(m, 0x60), IC{j}_Y)\n            \
+             mstore(add(m, 0x80), calldataload(add(input, {offset:#x})))\n            \
+             ok := and(ok, staticcall(gas(), 0x07, add(m, 0x40), 0x60, add(m, 0x40), 0x40))\n            \
+             ok := and(ok, staticcall(gas(), 0x06, m, 0x80, m, 0x40))\n",
+            j = i + 1,
+            offset = 32 * i
         );
     }
     let _ = write!(
         s,
-        r#"        uint256[24] memory p = [
-            proof[0], proof[1], proof[2], proof[3], proof[4], proof[5],
-            ALPHA_X, ALPHA_Y, NEG_BETA_X1, NEG_BETA_X0, NEG_BETA_Y1, NEG_BETA_Y0,
-            vkX[0], vkX[1], NEG_GAMMA_X1, NEG_GAMMA_X0, NEG_GAMMA_Y1, NEG_GAMMA_Y0,
-            proof[6], proof[7], NEG_DELTA_X1, NEG_DELTA_X0, NEG_DELTA_Y1, NEG_DELTA_Y0
-        ];
-        uint256[1] memory out;
-        bool ok;
-        assembly {{
-            ok := staticcall(gas(), 0x08, p, 0x300, out, 0x20)
-        }}
-        return ok && out[0] == 1;
-    }}
-
-    /// acc := acc + s * (x, y) with ecMul (0x07) and ecAdd (0x06); false when a precompile fails.
-    function mulAdd(uint256[2] memory acc, uint256 x, uint256 y, uint256 s) internal view returns (bool ok) {{
-        uint256[4] memory buf;
-        buf[0] = x;
-        buf[1] = y;
-        buf[2] = s;
-        assembly {{
-            ok := staticcall(gas(), 0x07, buf, 0x60, buf, 0x40)
-            mstore(add(buf, 0x40), mload(acc))
-            mstore(add(buf, 0x60), mload(add(acc, 0x20)))
-            ok := and(ok, staticcall(gas(), 0x06, buf, 0x80, acc, 0x40))
+        r#"            // e(A, B) * e(alpha, -beta) * e(vk_x, -gamma) * e(C, -delta) == 1, with ecPairing (0x08).
+            calldatacopy(p, proof, 0xc0)
+            mstore(add(p, 0xc0), ALPHA_X)
+            mstore(add(p, 0xe0), ALPHA_Y)
+            mstore(add(p, 0x100), NEG_BETA_X1)
+            mstore(add(p, 0x120), NEG_BETA_X0)
+            mstore(add(p, 0x140), NEG_BETA_Y1)
+            mstore(add(p, 0x160), NEG_BETA_Y0)
+            mstore(add(p, 0x180), mload(m))
+            mstore(add(p, 0x1a0), mload(add(m, 0x20)))
+            mstore(add(p, 0x1c0), NEG_GAMMA_X1)
+            mstore(add(p, 0x1e0), NEG_GAMMA_X0)
+            mstore(add(p, 0x200), NEG_GAMMA_Y1)
+            mstore(add(p, 0x220), NEG_GAMMA_Y0)
+            calldatacopy(add(p, 0x240), add(proof, 0xc0), 0x40)
+            mstore(add(p, 0x280), NEG_DELTA_X1)
+            mstore(add(p, 0x2a0), NEG_DELTA_X0)
+            mstore(add(p, 0x2c0), NEG_DELTA_Y1)
+            mstore(add(p, 0x2e0), NEG_DELTA_Y0)
+            ok := and(ok, staticcall(gas(), 0x08, p, 0x300, p, 0x20))
+            ok := and(ok, eq(mload(p), 1))
         }}
     }}
 }}
@@ -248,16 +265,21 @@ mod tests {
             assert!(sol.contains(&format!("contract {CONTRACT_NAME} {{")));
             assert!(sol.contains(&format!(
                 "function verifyProof(uint256[8] calldata proof, uint256[{n}] calldata input) external view returns \
-                 (bool)"
+                 (bool ok)"
             )));
-            assert_eq!(sol.matches("function ").count(), 2, "verifyProof and mulAdd");
-            assert_eq!(sol.matches(">= R").count(), n, "every input checked against r");
-            assert_eq!(sol.matches("mulAdd(vkX").count(), n);
+            assert_eq!(sol.matches("function ").count(), 1, "verifyProof only");
+            assert_eq!(sol.matches(">= R) return false;").count(), n, "every input checked against r");
+            assert_eq!(sol.matches(">= Q").count(), 8, "every proof coordinate checked against q");
+            for k in 0..8 {
+                assert!(sol.contains(&format!("proof[{k}] >= Q")));
+            }
+            assert_eq!(sol.matches("staticcall(gas(), 0x07").count(), n, "one ecMul per input");
+            assert_eq!(sol.matches("staticcall(gas(), 0x06").count(), n, "one ecAdd per input");
+            assert_eq!(sol.matches("staticcall(gas(), 0x08, p, 0x300, p, 0x20)").count(), 1, "one pairing");
             assert_eq!(sol.matches("uint256 internal constant IC").count(), 2 * (n + 1));
-            assert!(sol.contains("if (proof[i] >= Q) return false;"));
-            assert!(sol.contains("staticcall(gas(), 0x08, p, 0x300, out, 0x20)"));
-            assert!(sol.contains("staticcall(gas(), 0x07"));
-            assert!(sol.contains("staticcall(gas(), 0x06"));
+            for i in 0..n {
+                assert!(sol.contains(&format!("calldataload(add(input, {:#x}))", 32 * i)));
+            }
             for reverting in ["revert(", "require(", "assert(", "revert "] {
                 assert!(!sol.contains(reverting), "a rejected proof returns false, it does not {reverting}");
             }
