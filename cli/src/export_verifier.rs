@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::Args;
-use prover::keys::files::{VK_BIN, VK_JSON};
+use prover::keys::files::{CHECKSUMMED, META, VK_BIN, VK_JSON};
 
 use crate::exit::{unusable, unusable_msg};
 use crate::files;
@@ -42,6 +42,23 @@ pub fn run(args: VerifierArgs) -> Result<()> {
         unusable_msg(format_args!("{} holds no verifying key ({VK_BIN} or {VK_JSON})", args.keys.display()))
     })?;
     let vk = read_vk(&vk_path).map_err(unusable)?;
+    // A file of the key directory is never replaced, even with --force: the key set would no longer match
+    // its meta.json.
+    let in_keys =
+        args.out.parent().and_then(|p| {
+            std::fs::canonicalize(if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }).ok()
+        }) == std::fs::canonicalize(&args.keys).ok();
+    let name = args.out.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if in_keys && (name == META || CHECKSUMMED.contains(&name)) {
+        return Err(unusable_msg(format_args!(
+            "--out {} is a file of the key directory {}: write the contract elsewhere",
+            args.out.display(),
+            args.keys.display()
+        )));
+    }
+    if args.out.is_dir() {
+        return Err(unusable_msg(format_args!("--out {} is a directory: name the .sol file", args.out.display())));
+    }
     if args.out.exists() && !args.force {
         return Err(unusable_msg(format_args!("{} exists: pass --force to replace it", args.out.display())));
     }

@@ -68,6 +68,14 @@ fn exported_verifier_accepts_a_real_batch_proof_on_revm_at_the_simulators_gas() 
     assert!(err.contains("--force"), "{err}");
     ok(&["export", "verifier", "--keys", s(&batch.keys), "--out", s(&sol), "--force"]);
     assert_eq!(std::fs::read_to_string(&sol).unwrap(), source, "the same key gives the same contract");
+    // A file of the key directory is never replaced, even with --force; nor is a directory written over.
+    let vk_json = batch.keys.join("vk.json");
+    let before = std::fs::read(&vk_json).unwrap();
+    let err = unusable(&["export", "verifier", "--keys", s(&batch.keys), "--out", s(&vk_json), "--force"]);
+    assert!(err.contains("key directory"), "{err}");
+    assert_eq!(std::fs::read(&vk_json).unwrap(), before);
+    let err = unusable(&["export", "verifier", "--keys", s(&batch.keys), "--out", s(&batch.out), "--force"]);
+    assert!(err.contains("directory"), "{err}");
     // A directory without a key is refused.
     let err = unusable(&["export", "verifier", "--keys", s(&batch.out), "--out", s(&batch.dir.join("x.sol"))]);
     assert!(err.contains("no verifying key"), "{err}");
