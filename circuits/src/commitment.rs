@@ -22,7 +22,7 @@ pub fn be_bytes_from_le_bits(bits_le: &[Boolean<Fr>]) -> Vec<UInt8<Fr>> {
 
 /// A field element as 32 big-endian bytes (its canonical bits, strictly below r).
 pub fn fr_to_be_bytes(x: &FpVar<Fr>) -> Result<Vec<UInt8<Fr>>, SynthesisError> {
-    let mut bits = x.to_bits_le()?;
+    let mut bits = crate::range::to_canonical_bits_le(x)?;
     bits.resize(256, Boolean::FALSE);
     Ok(be_bytes_from_le_bits(&bits))
 }

@@ -17,7 +17,6 @@ use ark_ed_on_bn254::constraints::EdwardsVar;
 use ark_ff::{BigInteger, PrimeField};
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
-use ark_r1cs_std::convert::ToBitsGadget;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
 use ark_r1cs_std::groups::CurveVar;
@@ -26,7 +25,7 @@ use ledger::babyjubjub::{base8, sqrt_a, EdwardsProjective, ScalarField, CIRCOM_A
 use ledger::{Fr, Signature};
 
 use crate::poseidon;
-use crate::range::to_bits_le_checked;
+use crate::range::{to_bits_le_checked, to_canonical_bits_le};
 
 /// Bits of the signature scalar `S` (the subgroup order `l` is just below 2^252).
 pub const S_BITS: usize = 252;
@@ -136,7 +135,7 @@ pub fn verify_with_challenge(
     for _ in 0..3 {
         eight_a.double_in_place()?;
     }
-    let hm_bits = hm.to_bits_le()?;
+    let hm_bits = to_canonical_bits_le(hm)?;
     let right = signature.r8.to_edwards() + scalar_mul_windowed(&eight_a, &hm_bits)?;
     left.conditional_enforce_equal(&right, enforce)
 }
@@ -290,6 +289,7 @@ mod tests {
     fn windowed_multiplication_equals_native() {
         use ark_ec::CurveGroup;
         use ark_ff::UniformRand;
+        use ark_r1cs_std::convert::ToBitsGadget;
         use ark_r1cs_std::GR1CSVar;
         use ark_std::rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(cs.num_constraints(), EDDSA_CONSTRAINTS);
     }
 
-    const EDDSA_CONSTRAINTS: usize = 5161;
+    const EDDSA_CONSTRAINTS: usize = 4907;
 
     #[test]
     fn s_must_be_below_l() {

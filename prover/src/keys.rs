@@ -50,7 +50,7 @@ use crate::error::{ProverError, Result};
 pub const FORMAT_VERSION: u32 = 3;
 
 /// Bumped whenever the batch circuit's constraints change (3: the SHA-256 gadget of
-/// `circuits::sha256` and the cheaper EdDSA checks; same public input, same rules).
+/// `circuits::sha256`, cheaper EdDSA checks and canonical bits; same public input, same rules).
 pub const CIRCUIT_VERSION: u32 = 3;
 
 /// Public inputs of the batch circuit: the batch commitment.
