@@ -20,6 +20,7 @@ mod limits;
 mod output;
 mod progress;
 mod prove;
+mod rss;
 mod setup;
 mod simulate;
 mod simulate_channels;
