@@ -220,10 +220,13 @@ impl Montgomery {
     }
 }
 
+/// A linear combination: `(wire, coefficient)` terms.
+type Lc = Vec<(usize, Fr)>;
+
 /// One row of a matrix as a linear combination: terms sorted by wire, repeated wires summed,
 /// zero terms dropped (snarkjs reads a linear combination into a map by wire, so a repeated wire
 /// would keep only its last term).
-fn linear_combination(row: &[(Fr, usize)]) -> Vec<(usize, Fr)> {
+fn linear_combination(row: &[(Fr, usize)]) -> Lc {
     let mut terms: Vec<(usize, Fr)> = row.iter().map(|&(coeff, wire)| (wire, coeff)).collect();
     terms.sort_by_key(|&(wire, _)| wire);
     let mut merged: Vec<(usize, Fr)> = Vec::with_capacity(terms.len());
@@ -239,14 +242,14 @@ fn linear_combination(row: &[(Fr, usize)]) -> Vec<(usize, Fr)> {
 
 /// The three matrices of a circuit of `wires` wires, checked: as many rows each, every wire
 /// in range; returned as linear combinations.
-fn checked_rows(format: &'static str, matrices: &[Matrix<Fr>], wires: usize) -> Result<[Vec<Vec<(usize, Fr)>>; 3]> {
+fn checked_rows(format: &'static str, matrices: &[Matrix<Fr>], wires: usize) -> Result<[Vec<Lc>; 3]> {
     let [a, b, c] = matrices else {
         return Err(refuse(format, format!("{} matrices, R1CS has 3 (A, B, C)", matrices.len())));
     };
     if a.len() != b.len() || a.len() != c.len() {
         return Err(refuse(format, format!("the matrices have {}, {} and {} rows", a.len(), b.len(), c.len())));
     }
-    let rows = |m: &Matrix<Fr>| -> Result<Vec<Vec<(usize, Fr)>>> {
+    let rows = |m: &Matrix<Fr>| -> Result<Vec<Lc>> {
         m.iter()
             .enumerate()
             .map(|(i, row)| {
