@@ -125,6 +125,9 @@ fn read_keys(dir: &Path) -> Result<Keys> {
 }
 
 fn write(out: &OutArgs, bytes: &[u8]) -> Result<u64> {
+    if let Some(parent) = out.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create directory {}", parent.display()))?;
+    }
     files::write_bytes(&out.out, bytes, false).with_context(|| format!("cannot write {}", out.out.display()))?;
     Ok(bytes.len() as u64)
 }
