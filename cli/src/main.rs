@@ -11,6 +11,7 @@ mod bench;
 mod compare;
 mod demo;
 mod exit;
+mod export;
 mod files;
 mod genesis;
 mod hash;
@@ -20,6 +21,7 @@ mod limits;
 mod output;
 mod progress;
 mod prove;
+mod rss;
 mod setup;
 mod simulate;
 mod simulate_channels;
@@ -91,6 +93,10 @@ enum Command {
     /// Studies of what proofs cost.
     #[command(subcommand)]
     Study(compare::StudyCommand),
+    /// The circuit, a batch's witness and the proving key in snarkjs' formats (.r1cs,
+    /// .wtns, .zkey), and the snarkjs commands that check them.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// The zk rollup end to end on the simulated L1, in about a minute: deposits,
     /// proved and L1-verified batches, withdrawals paid.
     Demo(demo::DemoArgs),
@@ -114,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Study(cmd) => compare::study(cmd),
+        Command::Export(cmd) => export::run(cmd),
     }
 }
 
