@@ -1,16 +1,17 @@
 //! The batch commitment in R1CS, the twin of [`ledger::state::batch_commitment`]:
 //! SHA-256 over `old root ‖ new root ‖ deposit chain before ‖ after ‖ public data`,
 //! read big-endian and reduced into the field (packing 256 bits into one field
-//! element reduces modulo r by itself).
+//! element reduces modulo r by itself), hashed by [`crate::sha256`].
 
-use ark_crypto_primitives::crh::sha256::constraints::Sha256Gadget;
-use ark_ff::AdditiveGroup;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::convert::ToBitsGadget;
-use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
+use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::uint8::UInt8;
-use ark_relations::gr1cs::SynthesisError;
+use ark_r1cs_std::GR1CSVar;
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 use ledger::Fr;
+
+use crate::sha256::{pack_mod_r, sha256_bits};
 
 /// Bytes of a little-endian bit string, most significant byte first (`bits.len()`
 /// a multiple of 8).
@@ -21,7 +22,7 @@ pub fn be_bytes_from_le_bits(bits_le: &[Boolean<Fr>]) -> Vec<UInt8<Fr>> {
 
 /// A field element as 32 big-endian bytes (its canonical bits, strictly below r).
 pub fn fr_to_be_bytes(x: &FpVar<Fr>) -> Result<Vec<UInt8<Fr>>, SynthesisError> {
-    let mut bits = x.to_bits_le()?;
+    let mut bits = crate::range::to_canonical_bits_le(x)?;
     bits.resize(256, Boolean::FALSE);
     Ok(be_bytes_from_le_bits(&bits))
 }
@@ -35,26 +36,20 @@ pub fn number_to_be_bytes(bits_le: &[Boolean<Fr>], bytes: usize) -> Vec<UInt8<Fr
     be_bytes_from_le_bits(&bits)
 }
 
-/// SHA-256 of `preimage`, as a field element (big-endian, reduced modulo r).
+/// SHA-256 of `preimage`, as a field element (big-endian, reduced modulo r: packing
+/// 256 bits into one field element is a linear combination, no constraint; a digest
+/// need not be below r). The bytes' bits are used as they are, no new decomposition.
 pub fn sha256_to_field(preimage: &[UInt8<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
-    let digest = Sha256Gadget::digest(preimage)?;
-    // Big-endian digest: the last byte holds the least significant bits.
-    let bits_le: Vec<Boolean<Fr>> =
-        digest.0.iter().rev().flat_map(|byte| byte.to_bits_le().expect("bytes have bits")).collect();
-    Ok(pack_le_bits_mod_r(&bits_le))
-}
-
-/// `Σ bits[i] · 2^i` in the field, reduced modulo r: a linear combination, no
-/// constraint. (`Boolean::le_bits_to_fp` would instead insist that 254 or more bits
-/// encode a value below r, which a SHA-256 digest need not.)
-pub fn pack_le_bits_mod_r(bits_le: &[Boolean<Fr>]) -> FpVar<Fr> {
-    let mut power = Fr::from(1u64);
-    let mut sum = FpVar::zero();
-    for bit in bits_le {
-        sum += FpVar::from(bit.clone()) * power;
-        power.double_in_place();
-    }
-    sum
+    let cs = preimage.iter().fold(ConstraintSystemRef::None, |cs, byte| cs.or(byte.cs()));
+    let bytes = preimage
+        .iter()
+        .map(|byte| {
+            let bits = byte.to_bits_le()?;
+            Ok(std::array::from_fn(|i| bits[i].clone()))
+        })
+        .collect::<Result<Vec<[Boolean<Fr>; 8]>, SynthesisError>>()?;
+    let digest = sha256_bits(cs.clone(), &bytes)?;
+    pack_mod_r(cs, &digest)
 }
 
 /// The batch commitment of the given parts.
@@ -78,7 +73,6 @@ mod tests {
     use super::*;
     use crate::test_utils::{alloc_fr, ALL_MODES};
     use ark_r1cs_std::alloc::AllocVar;
-    use ark_r1cs_std::GR1CSVar;
     use ark_relations::gr1cs::ConstraintSystem;
 
     #[test]

@@ -5,18 +5,18 @@
 //! Points enter in circomlib's coordinates (as they are hashed) and are mapped to
 //! arkworks' isomorphic curve by scaling x with `√168700`, a linear map that costs
 //! nothing. `S·Base8` is a fixed-base multiplication over precomputed powers of
-//! `Base8`; `(8·hm)·A` doubles `A` three times and multiplies by the 254 bits of `hm`.
+//! `Base8` in 3-bit windows; `(8·hm)·A` doubles `A` three times and multiplies by the
+//! 254 bits of `hm`.
 //! The challenge hash is left to the caller, so that a batch circuit can share one
 //! Poseidon between the signature of a transfer and the deposit chain.
 
 use std::sync::OnceLock;
 
-use ark_ec::AffineRepr;
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_ed_on_bn254::constraints::EdwardsVar;
 use ark_ff::{BigInteger, PrimeField};
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
-use ark_r1cs_std::convert::ToBitsGadget;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::{fp::FpVar, FieldVar};
 use ark_r1cs_std::groups::CurveVar;
@@ -25,6 +25,7 @@ use ledger::babyjubjub::{base8, sqrt_a, EdwardsProjective, ScalarField, CIRCOM_A
 use ledger::{Fr, Signature};
 
 use crate::poseidon;
+use crate::range::{to_bits_le_checked, to_canonical_bits_le};
 
 /// Bits of the signature scalar `S` (the subgroup order `l` is just below 2^252).
 pub const S_BITS: usize = 252;
@@ -83,12 +84,21 @@ impl SignatureVar {
         let s_bits = (0..S_BITS)
             .map(|i| Boolean::new_witness(cs.clone(), || s_bigint.map(|b| b.get_bit(i)).ok_or(missing)))
             .collect::<Result<Vec<_>, _>>()?;
-        // S ≤ l − 1.
-        let mut l_minus_one = ScalarField::MODULUS;
-        l_minus_one.sub_with_borrow(&1u64.into());
-        Boolean::enforce_smaller_or_equal_than_le(&s_bits, l_minus_one)?;
+        enforce_below_l(&s_bits)?;
         Ok(SignatureVar { r8, s_bits })
     }
+}
+
+/// Enforces `S < l` for `S` given by its 252 little-endian bits: the difference
+/// `(l − 1) − S` fits in 252 bits exactly then (253 constraints). Had S exceeded
+/// `l − 1` (it is below 2^252 by its bits), the difference would wrap to `p − k` with
+/// `0 < k < 2^252`, far above 2^252.
+fn enforce_below_l(s_bits: &[Boolean<Fr>]) -> Result<(), SynthesisError> {
+    assert_eq!(s_bits.len(), S_BITS);
+    let s_value = Boolean::le_bits_to_fp(s_bits)?;
+    let l_minus_one = Fr::from(ScalarField::MODULUS) - Fr::from(1u64);
+    let _ = to_bits_le_checked(&(FpVar::constant(l_minus_one) - s_value), S_BITS)?;
+    Ok(())
 }
 
 /// The challenge preimage `(R8x, R8y, Ax, Ay, M)`.
@@ -119,16 +129,53 @@ pub fn verify_with_challenge(
     enforce: &Boolean<Fr>,
 ) -> Result<(), SynthesisError> {
     // Left: S·Base8 over precomputed powers.
-    let mut left = EdwardsVar::zero();
-    left.precomputed_base_scalar_mul_le(signature.s_bits.iter().zip(base8_powers()))?;
+    let left = fixed_base_mul(&signature.s_bits, base8_powers())?;
     // Right: R8 + hm·(8·A), hm by its canonical 254 bits.
     let mut eight_a = public_key.to_edwards();
     for _ in 0..3 {
         eight_a.double_in_place()?;
     }
-    let hm_bits = hm.to_bits_le()?;
+    let hm_bits = to_canonical_bits_le(hm)?;
     let right = signature.r8.to_edwards() + scalar_mul_windowed(&eight_a, &hm_bits)?;
     left.conditional_enforce_equal(&right, enforce)
+}
+
+/// `Σ bits[i] · powers[i]` for constant points, with 3-bit windows: per window one
+/// lookup among the 8 subset sums of its three powers (`b0·b1` once, then `x` and `y`
+/// each `f(b0, b1) + b2·g(b0, b1)` with `f`, `g` linear in `b0`, `b1`, `b0·b1`: 3
+/// constraints) and one addition (6), about 3 constraints per bit against 4 for
+/// arkworks' 2-bit windows.
+pub fn fixed_base_mul(bits_le: &[Boolean<Fr>], powers: &[EdwardsProjective]) -> Result<EdwardsVar, SynthesisError> {
+    assert!(bits_le.len() <= powers.len(), "one power per bit");
+    let mut acc: Option<EdwardsVar> = None;
+    for (bits, powers) in bits_le.chunks(3).zip(powers.chunks(3)) {
+        let bit = |i: usize| bits.get(i).cloned().unwrap_or(Boolean::FALSE);
+        let (b0, b1, b2) = (bit(0), bit(1), bit(2));
+        // The 8 subset sums, indexed by b0 + 2·b1 + 4·b2 (missing bits are 0).
+        let table: Vec<EdwardsProjective> =
+            (0..8usize).map(|j| (0..powers.len()).filter(|i| j >> i & 1 == 1).map(|i| powers[i]).sum()).collect();
+        let table = EdwardsProjective::normalize_batch(&table);
+        let (f0, f1) = (FpVar::from(b0.clone()), FpVar::from(b1.clone()));
+        let f01 = FpVar::from(&b0 & &b1);
+        let f2 = FpVar::from(b2);
+        // Bilinear interpolation of four constants over (b0, b1).
+        let quad = |c: [Fr; 4]| {
+            FpVar::constant(c[0]) + &f0 * (c[1] - c[0]) + &f1 * (c[2] - c[0]) + &f01 * (c[3] - c[2] - c[1] + c[0])
+        };
+        let coordinate = |c: [Fr; 8]| -> Result<FpVar<Fr>, SynthesisError> {
+            let low = quad([c[0], c[1], c[2], c[3]]);
+            let high_minus_low = quad([c[4] - c[0], c[5] - c[1], c[6] - c[2], c[7] - c[3]]);
+            Ok(low + &f2 * high_minus_low)
+        };
+        let x = coordinate(std::array::from_fn(|j| table[j].x))?;
+        let y = coordinate(std::array::from_fn(|j| table[j].y))?;
+        let point = EdwardsVar::new(x, y);
+        acc = Some(match acc {
+            None => point,
+            Some(a) => a + point,
+        });
+    }
+    Ok(acc.unwrap_or_else(EdwardsVar::zero))
 }
 
 /// `point · k` for `k` given by little-endian bits, with 2-bit windows, most
@@ -242,6 +289,7 @@ mod tests {
     fn windowed_multiplication_equals_native() {
         use ark_ec::CurveGroup;
         use ark_ff::UniformRand;
+        use ark_r1cs_std::convert::ToBitsGadget;
         use ark_r1cs_std::GR1CSVar;
         use ark_std::rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
@@ -276,5 +324,59 @@ mod tests {
         assert_eq!(cs.num_constraints(), EDDSA_CONSTRAINTS);
     }
 
-    const EDDSA_CONSTRAINTS: usize = 5529;
+    const EDDSA_CONSTRAINTS: usize = 4907;
+
+    #[test]
+    fn s_must_be_below_l() {
+        use ark_ff::BigInteger as _;
+        let l = ScalarField::MODULUS;
+        let mut l_minus_one = l;
+        l_minus_one.sub_with_borrow(&1u64.into());
+        let mut l_plus_five = l;
+        l_plus_five.add_with_carry(&5u64.into());
+        let all_ones = ark_ff::BigInt::<4>::from_bits_le(&[true; S_BITS]);
+        for (s, ok) in [
+            (ark_ff::BigInt::<4>::from(0u64), true),
+            (ark_ff::BigInt::<4>::from(12_345u64), true),
+            (l_minus_one, true),
+            (l, false),
+            (l_plus_five, false),
+            (all_ones, false),
+        ] {
+            for mode in ALL_MODES {
+                let cs = ConstraintSystem::<Fr>::new_ref();
+                let bits: Vec<Boolean<Fr>> = (0..S_BITS)
+                    .map(|i| Boolean::new_variable(cs.clone(), || Ok(s.get_bit(i)), mode).unwrap())
+                    .collect();
+                let accepted = enforce_below_l(&bits).is_ok() && cs.is_satisfied().unwrap();
+                assert_eq!(accepted, ok, "S = {s}, {mode:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_base_multiplication_equals_native() {
+        use ark_ec::CurveGroup;
+        use ark_r1cs_std::GR1CSVar;
+        use ark_std::rand::{RngCore, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut scalars: Vec<Vec<bool>> = vec![vec![false; S_BITS], vec![true; S_BITS], vec![true]];
+        for len in [1usize, 2, 3, 4, 100, S_BITS] {
+            scalars.push((0..len).map(|_| rng.next_u32() & 1 == 1).collect());
+        }
+        for bits in scalars {
+            let k: Vec<u64> = (0..4)
+                .map(|limb| (0..64).filter(|i| bits.get(limb * 64 + i) == Some(&true)).map(|i| 1u64 << i).sum())
+                .collect();
+            let want = ledger::babyjubjub::mul_integer(&base8(), &k);
+            for mode in ALL_MODES {
+                let cs = ConstraintSystem::<Fr>::new_ref();
+                let vars: Vec<Boolean<Fr>> =
+                    bits.iter().map(|b| Boolean::new_variable(cs.clone(), || Ok(*b), mode).unwrap()).collect();
+                let got = fixed_base_mul(&vars, base8_powers()).unwrap().value().unwrap().into_affine();
+                assert_eq!(got, want, "{} bits, {mode:?}", bits.len());
+                assert!(cs.is_satisfied().unwrap());
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@
 //! - [`range`]: range checks and bit packing.
 //! - [`merkle`]: Merkle paths of the binary or 4-ary account tree.
 //! - [`eddsa`]: EdDSA-Poseidon verification over Baby Jubjub.
+//! - [`sha256`]: SHA-256 at about 17,600 constraints per compression.
 //! - [`commitment`]: the SHA-256 batch commitment.
 //! - [`batch`]: the batch circuit and its shape.
 #![forbid(unsafe_code)]
@@ -22,6 +23,7 @@ pub mod info;
 pub mod merkle;
 pub mod poseidon;
 pub mod range;
+pub mod sha256;
 
 #[cfg(test)]
 pub(crate) mod test_utils;

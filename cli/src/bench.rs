@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use ledger::stats::median;
 use ledger::workload::Mix;
 use ledger::{Amount, Arity, BatchRecord, ChainId};
-use prover::{Prover, SetupKind};
+use prover::{Progress as _, Prover, SetupKind};
 use rand_chacha::rand_core::SeedableRng as _;
 use rand_chacha::ChaCha20Rng;
 use serde::Serialize;
@@ -91,9 +91,41 @@ pub struct BenchProveArgs {
     /// Proofs per path, 1 to 1000; the medians are reported.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = limits::runs())]
     runs: usize,
+    /// Also time loading the keys from disk and, in the same run, the floor: the same FFTs and
+    /// multi-scalar multiplications alone on the same vectors, scalars and points; report
+    /// prove ÷ floor.
+    #[arg(long)]
+    breakdown: bool,
+    /// Report the peak resident memory of setup and of proving (Linux: `VmHWM`).
+    #[arg(long)]
+    max_rss: bool,
     /// Print the result as one line of JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// What `--breakdown` adds.
+#[derive(Serialize)]
+struct Breakdown {
+    /// Reading and checking the key directory (checksums, sizes, the verifying keys).
+    key_load_seconds: f64,
+    /// Synthesis of the witness (no constraint rows built), median run.
+    witness_seconds: f64,
+    /// The Groth16 prover of the median run.
+    groth16_seconds: f64,
+    /// The same FFTs and multi-scalar multiplications alone.
+    floor: prover::groth16::Floor,
+    /// (witness + Groth16) ÷ floor.
+    prove_over_floor: f64,
+    /// (key loading + witness + Groth16) ÷ floor: a `rollup prove` from disk.
+    prove_from_disk_over_floor: f64,
+}
+
+/// What `--max-rss` adds, bytes.
+#[derive(Serialize)]
+struct PeakMemory {
+    setup_bytes: Option<u64>,
+    prove_bytes: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -107,8 +139,14 @@ struct Report {
     setup_seconds: f64,
     cached_seconds: f64,
     cached_runs: Vec<f64>,
+    /// Transfers proved per second (slots ÷ median prove time).
+    slots_per_second: f64,
     /// The Groth16 phases of the median run.
     phases: prover::groth16::Phases,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    breakdown: Option<Breakdown>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    peak_memory: Option<PeakMemory>,
 }
 
 /// Runs `rollup bench ...`.
@@ -196,6 +234,21 @@ pub fn seeded_batch(shape: circuits::BatchShape, seed: u64) -> Result<BatchRecor
     Ok(state.apply_batch(&txs, shape.batch_size)?)
 }
 
+/// Writes `keys` to a scratch directory and times reading them back as `rollup prove` does.
+fn time_key_loading(keys: &prover::Keys) -> Result<f64> {
+    let dir = std::env::temp_dir().join(format!("rollup-bench-keys-{}", std::process::id()));
+    let outcome = (|| -> Result<f64> {
+        keys.write(&dir).map_err(zk::prover_error("cannot write the scratch key directory"))?;
+        let started = std::time::Instant::now();
+        let read = prover::Keys::read(&dir).map_err(zk::prover_error("cannot read the scratch key directory"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        drop(read);
+        Ok(seconds)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
 fn prove(args: BenchProveArgs) -> Result<()> {
     let shape = args.shape.shape(ChainId::DEFAULT)?;
     let record = seeded_batch(shape, args.seed)?;
@@ -204,9 +257,18 @@ fn prove(args: BenchProveArgs) -> Result<()> {
     let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
     let keys = prover::setup(shape, SetupKind::InsecureSeeded(args.seed), &mut rng, &mut progress)
         .map_err(zk::prover_error("setup failed"))?;
+    let setup_peak = crate::rss::peak_bytes();
     let setup_seconds = keys.meta.setup_seconds;
     let constraints = keys.meta.size.constraints;
+    let key_load_seconds = if args.breakdown {
+        progress.stage("writing the keys and timing loading them");
+        Some(time_key_loading(&keys)?)
+    } else {
+        None
+    };
     let prover = Prover::new(keys);
+    // The proving peak on its own, where the kernel lets us reset it.
+    let prove_peak_resettable = crate::rss::reset_peak();
 
     let mut runs = Vec::new();
     for run in 1..=args.runs {
@@ -215,16 +277,37 @@ fn prove(args: BenchProveArgs) -> Result<()> {
             prover.prove(&record, &mut rng, &mut progress).map_err(zk::prover_error("cannot prove the batch"))?;
         runs.push(proof.timings);
     }
-    drop(progress);
+    let prove_peak = crate::rss::peak_bytes().filter(|_| prove_peak_resettable);
     let cached: Vec<f64> = runs.iter().map(|t| t.total_seconds()).collect();
     let cached_seconds = median(&cached);
-    let median_run = runs
+    let median_timings = runs
         .iter()
         .min_by(|a, b| {
             (a.total_seconds() - cached_seconds).abs().total_cmp(&(b.total_seconds() - cached_seconds).abs())
         })
-        .map(|t| t.phases)
-        .unwrap_or_default();
+        .copied();
+    let median_run = median_timings.map(|t| t.phases).unwrap_or_default();
+    let breakdown = match (key_load_seconds, median_timings) {
+        (Some(key_load_seconds), Some(t)) => {
+            progress.set_prefix("floor");
+            progress.stage("timing the same FFTs and multi-scalar multiplications alone");
+            let z = prover.witness_assignment(&record).map_err(zk::prover_error("cannot build the witness"))?;
+            let keys = prover.keys();
+            let floor = prover::groth16::floor(&keys.pk, &keys.matrices, keys.meta.size.instance_variables, &z)
+                .map_err(zk::prover_error("cannot time the floor"))?;
+            let proved = t.witness_seconds + t.groth16_seconds;
+            Some(Breakdown {
+                key_load_seconds: zk::round(key_load_seconds, 4),
+                witness_seconds: zk::round(t.witness_seconds, 4),
+                groth16_seconds: zk::round(t.groth16_seconds, 4),
+                floor,
+                prove_over_floor: zk::round(proved / floor.total(), 3),
+                prove_from_disk_over_floor: zk::round((key_load_seconds + proved) / floor.total(), 3),
+            })
+        }
+        _ => None,
+    };
+    drop(progress);
     let report = Report {
         depth: shape.tree.depth(),
         arity: shape.tree.arity().children(),
@@ -235,16 +318,19 @@ fn prove(args: BenchProveArgs) -> Result<()> {
         setup_seconds: zk::round(setup_seconds, 3),
         cached_seconds: zk::round(cached_seconds, 4),
         cached_runs: cached.iter().map(|s| zk::round(*s, 4)).collect(),
+        slots_per_second: zk::round(shape.batch_size as f64 / cached_seconds, 3),
         phases: median_run,
+        breakdown,
+        peak_memory: args.max_rss.then_some(PeakMemory { setup_bytes: setup_peak, prove_bytes: prove_peak }),
     };
     if args.json {
         return output::json(&report);
     }
     let p = &report.phases;
-    output::line(format_args!(
+    let mut text = format!(
         "bench prove: {} ({} constraints), {} run{}, {} thread{}\n\
          setup:                            {:.2} s\n\
-         prove (Prover::prove):            {:.3} s median (witness + groth16)\n\
+         prove (Prover::prove):            {:.3} s median (witness + groth16), {:.2} slots/s\n\
          groth16 phases of the median run: rows {:.3} s, FFTs {:.3} s, MSM A {:.3} s, B1 {:.3} s, \
          B2 {:.3} s, H {:.3} s, L {:.3} s, other {:.3} s",
         zk::describe(&shape),
@@ -255,6 +341,7 @@ fn prove(args: BenchProveArgs) -> Result<()> {
         if report.threads == 1 { "" } else { "s" },
         setup_seconds,
         cached_seconds,
+        report.slots_per_second,
         p.evaluate_rows,
         p.fft,
         p.msm_a,
@@ -263,5 +350,36 @@ fn prove(args: BenchProveArgs) -> Result<()> {
         p.msm_h,
         p.msm_l,
         p.other
-    ))
+    );
+    if let Some(b) = &report.breakdown {
+        let f = &b.floor;
+        text.push_str(&format!(
+            "\nbreakdown: key loading {:.3} s, witness synthesis {:.3} s, groth16 {:.3} s\n\
+             floor (the same FFTs and MSMs alone): {:.3} s: FFTs {:.3} s, MSM A {:.3} s, B1 {:.3} s, \
+             B2 {:.3} s, H {:.3} s, L {:.3} s\n\
+             prove ÷ floor: {:.3} (from disk, with key loading: {:.3})",
+            b.key_load_seconds,
+            b.witness_seconds,
+            b.groth16_seconds,
+            f.total(),
+            f.fft,
+            f.msm_a,
+            f.msm_b_g1,
+            f.msm_b_g2,
+            f.msm_h,
+            f.msm_l,
+            b.prove_over_floor,
+            b.prove_from_disk_over_floor
+        ));
+    }
+    if let Some(m) = &report.peak_memory {
+        let show =
+            |bytes: Option<u64>| bytes.map_or("not reported".to_string(), |b| format!("{:.2} GiB", crate::rss::gib(b)));
+        text.push_str(&format!(
+            "\npeak resident memory: setup {}, proving {}",
+            show(m.setup_bytes),
+            show(m.prove_bytes)
+        ));
+    }
+    output::line(text)
 }

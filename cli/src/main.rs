@@ -23,6 +23,7 @@ mod limits;
 mod output;
 mod progress;
 mod prove;
+mod rss;
 mod setup;
 mod simulate;
 mod simulate_channels;
@@ -94,12 +95,13 @@ enum Command {
     /// Studies of what proofs cost.
     #[command(subcommand)]
     Study(compare::StudyCommand),
+    /// The circuit, a batch's witness and the proving key in snarkjs' formats (.r1cs,
+    /// .wtns, .zkey), the snarkjs commands that check them, and a Solidity verifier.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// The zk rollup end to end on the simulated L1, in about a minute: deposits,
     /// proved and L1-verified batches, withdrawals paid.
     Demo(demo::DemoArgs),
-    /// Files for other tools, made from a key directory (a Solidity verifier).
-    #[command(subcommand)]
-    Export(export::ExportCommand),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -118,9 +120,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(cmd) => bench::run(cmd),
         Command::Simulate(cmd) => simulate::run(cmd),
         Command::Demo(args) => demo::run(args),
-        Command::Export(cmd) => export::run(cmd),
         Command::Compare(args) => compare::run(args),
         Command::Study(cmd) => compare::study(cmd),
+        Command::Export(cmd) => export::run(cmd),
     }
 }
 

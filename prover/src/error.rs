@@ -69,6 +69,15 @@ pub enum ProverError {
     /// The proving system failed.
     #[error("groth16: {0}")]
     Groth16(String),
+    /// A circuit, witness or key cannot be written in iden3's formats (`.r1cs`, `.wtns`,
+    /// `.zkey`): inconsistent sizes, or a size beyond the format's 32-bit fields.
+    #[error("cannot write {format}: {why}")]
+    Iden3 {
+        /// The format (for example `.zkey`).
+        format: &'static str,
+        /// What is wrong.
+        why: String,
+    },
     /// The fresh proof did not verify (a bug, never a user error).
     #[error("the proof just made does not verify: {0}")]
     SelfCheck(#[from] verifier::VerifyError),

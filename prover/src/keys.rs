@@ -49,8 +49,9 @@ use crate::error::{ProverError, Result};
 /// SHA-256 of every file; 3: the H query in snarkjs' layout, see [`crate::groth16`]).
 pub const FORMAT_VERSION: u32 = 3;
 
-/// Bumped whenever the batch circuit's constraints change meaning.
-pub const CIRCUIT_VERSION: u32 = 2;
+/// Bumped whenever the batch circuit's constraints change (3: the SHA-256 gadget of
+/// `circuits::sha256`, cheaper EdDSA checks and canonical bits; same public input, same rules).
+pub const CIRCUIT_VERSION: u32 = 3;
 
 /// Public inputs of the batch circuit: the batch commitment.
 pub const PUBLIC_INPUTS: usize = 1;

@@ -6,6 +6,8 @@
 //! - [`setup`]: circuit-specific setup for a [`BatchShape`], from fresh randomness or,
 //!   loudly marked insecure, from a seed; it keeps the constraint matrices it built.
 //! - [`keys`]: versioned key directories pinned by a hash of the circuit shape.
+//! - [`iden3`]: the circuit, a witness and the keys in iden3's `.r1cs`, `.wtns` and `.zkey`
+//!   formats, for snarkjs.
 //! - [`Prover`]: proves batches the ledger applied, from the cached matrices (no
 //!   matrix is rebuilt per proof), checks each proof with the lean [`verifier`] before
 //!   handing it out, and reports how long each stage took.
@@ -17,6 +19,7 @@
 
 pub mod error;
 pub mod groth16;
+pub mod iden3;
 pub mod keys;
 
 use std::time::Instant;
