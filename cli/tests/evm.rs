@@ -95,6 +95,27 @@ fn exported_verifier_accepts_a_real_batch_proof_on_revm_at_the_simulators_gas() 
         changed[0] += verifier::Fr::from(1u64);
         let rejected = evm.call(address, &verifier::solidity::calldata(&proof, &changed)).unwrap();
         assert_eq!(rejected.as_bool(), Some(false), "{rejected:?}");
+
+        // The outside reference: snarkjs' own verifier, from `snarkjs zkey export solidityverifier` of the
+        // .zkey `rollup export zkey` writes, agrees on the same real proof.
+        let zkey = batch.dir.join("circuit.zkey");
+        ok(&["export", "zkey", "--keys", s(&batch.keys), "--out", s(&zkey)]);
+        let theirs_sol = batch.dir.join("snarkjs_verifier.sol");
+        let snarkjs = evm_gas::js::js_dir().join("node_modules/snarkjs/build/cli.cjs");
+        let status = Command::new("node")
+            .arg(&snarkjs)
+            .args(["zkey", "export", "solidityverifier", s(&zkey), s(&theirs_sol)])
+            .status()
+            .expect("run snarkjs");
+        assert!(status.success(), "snarkjs zkey export solidityverifier failed");
+        let theirs_src = std::fs::read_to_string(&theirs_sol).unwrap();
+        let theirs = evm.deploy(&tools.compile(&theirs_src, "Groth16Verifier").unwrap()).unwrap();
+        let words: Vec<_> = inputs.iter().map(verifier::solidity::input_word).collect();
+        let changed_words: Vec<_> = changed.iter().map(verifier::solidity::input_word).collect();
+        let proof_words = verifier::solidity::proof_words(&proof);
+        let call = |w: &[verifier::solidity::Word]| evm_gas::calibration::snarkjs_calldata(&proof_words, w);
+        assert_eq!(evm.call(theirs, &call(&words)).unwrap().as_bool(), Some(true));
+        assert_eq!(evm.call(theirs, &call(&changed_words)).unwrap().as_bool(), Some(false));
     } else {
         eprintln!("SKIP_SNARKJS=1: the exported verifier is not run on revm");
     }
