@@ -214,6 +214,7 @@ fn gas_text(
     rows: &[zk_rollup::simulation::PopulationGasRow],
 ) -> String {
     use std::fmt::Write as _;
+    use zk_rollup::simulation::PackedIndices;
     let find = |accounts: u64, size: usize, mode: DataMode| {
         rows.iter().find(|r| r.accounts == accounts && r.row.batch_size == size && r.row.mode == mode)
     };
@@ -245,6 +246,35 @@ fn gas_text(
             }
             if let Some(r) = any {
                 let _ = write!(text, "  {:>15.1}  {:>14}", r.row.blob_gas_per_tx, r.row.calldata_bytes);
+            }
+        }
+    }
+    if modes.contains(&DataMode::Calldata) {
+        let _ = write!(
+            text,
+            "\n\nprojection, calldata with each index packed to the bits the batch needs (from the same bytes):\n\
+             {:>10}  {:<22}",
+            "batch size", "gas per transfer"
+        );
+        for &accounts in &args.accounts {
+            let _ = write!(text, "  {:>10}", population_label(accounts));
+        }
+        for &size in sizes {
+            for (what, pick) in [
+                ("contract unpacks", (|p| p.unpacked_by_contract_gas) as fn(&PackedIndices) -> u64),
+                ("floor of packed bytes", |p| p.floor_gas),
+            ] {
+                let _ = write!(text, "\n{size:>10}  {what:<22}");
+                for &accounts in &args.accounts {
+                    match find(accounts, size, DataMode::Calldata).and_then(|r| r.packed.as_ref()) {
+                        Some(p) => {
+                            let _ = write!(text, "  {:>10.1}", pick(p) as f64 / size as f64);
+                        }
+                        None => {
+                            let _ = write!(text, "  {:>10}", "-");
+                        }
+                    }
+                }
             }
         }
     }

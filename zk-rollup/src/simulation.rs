@@ -585,6 +585,8 @@ struct PricedCommit {
     standard_gas: u64,
     /// `21,000 + 10 · calldata tokens`.
     floor_gas: u64,
+    /// `21,000 + calldata gas`.
+    intrinsic_gas: u64,
 }
 
 /// Commits one batch through [`CommitGasProbe`](crate::contract::CommitGasProbe) on a fresh chain and
@@ -624,7 +626,12 @@ fn price_commit(
         blob_gas_per_tx: receipt.blob_gas as f64 / batch_size as f64,
         bill: receipt.bill.iter().map(|(label, gas)| (label.to_string(), *gas)).collect(),
     };
-    Ok(PricedCommit { row, standard_gas: intrinsic_gas.saturating_add(receipt.execution_gas), floor_gas })
+    Ok(PricedCommit {
+        row,
+        standard_gas: intrinsic_gas.saturating_add(receipt.execution_gas),
+        floor_gas,
+        intrinsic_gas,
+    })
 }
 
 /// The smallest population [`population_gas_table`] draws from: a transfer needs a sender and a receiver.
@@ -649,6 +656,98 @@ pub struct PopulationGasRow {
     pub floor_gas: u64,
     /// Whether the floor set the gas (`floor_gas > standard_gas`).
     pub floor_applies: bool,
+    /// In calldata: the same batch with its indices packed to the bits it needs (a projection, computed
+    /// from these bytes and this receipt).
+    pub packed: Option<PackedIndices>,
+}
+
+/// What the same batch would cost in calldata with each account index packed to `index_bits` bits (the
+/// bits the batch's largest index needs), records of `40 + 2 · index_bits` bits back to back after a
+/// one-byte width. Computed from the batch's real public data and the commit's measured execution, not
+/// run through the contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackedIndices {
+    /// Bits per index.
+    pub index_bits: u32,
+    /// Bytes of the commit's calldata with the packed data (same header, proof and ABI framing).
+    pub calldata_bytes: usize,
+    /// Gas of that commit if the contract unpacks the records into the 13-byte slots the circuit hashes
+    /// (no circuit change): `max(21,000 + calldata gas + execution + UNPACK_SLOT_GAS · slots, floor)`.
+    pub unpacked_by_contract_gas: u64,
+    /// The EIP-7623 floor of the packed calldata: the least any commit of these bytes can cost, also if the
+    /// circuit hashed the packed bytes themselves (a public-data format change) and nothing were unpacked.
+    pub floor_gas: u64,
+}
+
+/// `public_data` (13-byte slots) with both indices of each slot cut to `index_bits` bits, records
+/// back to back, after one byte holding `index_bits`.
+/// Indices wider than `index_bits` lose their high bits: pass [`index_bits`] of the data.
+pub fn pack_indices(public_data: &[u8], index_bits: u32) -> Vec<u8> {
+    use ledger::tx::PUBDATA_SLOT_BYTES;
+    let mut out = vec![index_bits as u8];
+    let (mut acc, mut acc_bits) = (0u128, 0u32);
+    let mut push = |value: u64, bits: u32, out: &mut Vec<u8>| {
+        acc = (acc << bits) | u128::from(value & ((1u64 << bits) - 1));
+        acc_bits += bits;
+        while acc_bits >= 8 {
+            acc_bits -= 8;
+            out.push((acc >> acc_bits) as u8);
+        }
+        acc &= (1u128 << acc_bits) - 1;
+    };
+    for slot in public_data.chunks(PUBDATA_SLOT_BYTES) {
+        let word = slot[..5].iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        let a = slot[5..9].iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        let b = slot[9..13].iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        push(word, 40, &mut out);
+        push(a, index_bits, &mut out);
+        push(b, index_bits, &mut out);
+    }
+    if acc_bits > 0 {
+        out.push((acc << (8 - acc_bits)) as u8);
+    }
+    out
+}
+
+/// Bits of the widest account index in `public_data` (at least 1).
+pub fn index_bits(public_data: &[u8]) -> u32 {
+    use ledger::tx::PUBDATA_SLOT_BYTES;
+    let widest = public_data
+        .chunks(PUBDATA_SLOT_BYTES)
+        .flat_map(|slot| [&slot[5..9], &slot[9..13]])
+        .map(|index| index.iter().fold(0u32, |w, &b| (w << 8) | u32::from(b)))
+        .max()
+        .unwrap_or(0);
+    (32 - widest.leading_zeros()).max(1)
+}
+
+/// [`PackedIndices`] of a calldata commit of `public_data` whose receipt is `priced`.
+fn packed_projection(
+    tree: TreeShape,
+    batch_size: usize,
+    new_root: ledger::Fr,
+    public_data: &[u8],
+    priced: &PricedCommit,
+) -> PackedIndices {
+    use l1_contract_sim::gas;
+    let bits = index_bits(public_data);
+    let packed = pack_indices(public_data, bits);
+    let params = ZkRollupParams::new(tree, batch_size, ChainId::DEFAULT);
+    let contract = ZkRollup::new(Address::from_label("zk-rollup"), params, Default::default());
+    let calldata = contract.calldata(&ZkCall::CommitBatch {
+        new_root,
+        public_data: packed,
+        proof: Default::default(),
+        mode: DataMode::Calldata,
+    });
+    let execution = priced.standard_gas.saturating_sub(priced.intrinsic_gas);
+    let unpack = gas::UNPACK_SLOT_GAS.saturating_mul(batch_size as u64);
+    PackedIndices {
+        index_bits: bits,
+        calldata_bytes: calldata.len(),
+        unpacked_by_contract_gas: gas::tx_gas_used(&calldata, execution.saturating_add(unpack)),
+        floor_gas: gas::floor_gas(&calldata),
+    }
 }
 
 /// Signed transfers among a population of `accounts` accounts, without an `accounts`-leaf tree: `count`
@@ -740,9 +839,12 @@ pub fn population_gas_table<R: RngCore + CryptoRng>(
         let data = public_data[..batch_size * PUBDATA_SLOT_BYTES].to_vec();
         let zero = data.iter().filter(|&&b| b == 0).count();
         for &mode in modes {
-            let PricedCommit { row, standard_gas, floor_gas } =
-                price_commit(tree, batch_size, last.root_after, data.clone(), mode)?;
+            let priced = price_commit(tree, batch_size, last.root_after, data.clone(), mode)?;
+            let packed = (mode == DataMode::Calldata)
+                .then(|| packed_projection(tree, batch_size, last.root_after, &data, &priced));
+            let PricedCommit { row, standard_gas, floor_gas, .. } = priced;
             rows.push(PopulationGasRow {
+                packed,
                 accounts,
                 public_data_zero_bytes: zero,
                 public_data_nonzero_bytes: data.len() - zero,

@@ -129,3 +129,104 @@ fn populations_outside_the_tree_are_refused() {
     assert_eq!(txs.len(), 4);
     assert!(state.accounts().count() <= 8);
 }
+
+/// Commits `public_data` (2 slots) through the probe, after one queued deposit of 1,000 units to
+/// account 0; returns the bill.
+fn probe_bill(public_data: Vec<u8>) -> Vec<(&'static str, u64)> {
+    use l1_contract_sim::{Address, Chain, ChainConfig, TxRequest, ETHER, GWEI};
+    use zk_rollup::contract::CommitGasProbe;
+    let tree = TreeShape::new(8, Arity::Quaternary).unwrap();
+    let params = ZkRollupParams::new(tree, 2, ChainId::DEFAULT);
+    let mut probe = CommitGasProbe(ZkRollup::new(Address::from_label("zk-rollup"), params, Default::default()));
+    let mut chain = Chain::new(ChainConfig::default());
+    let (user, operator) = (Address::from_label("user"), Address::from_label("operator"));
+    chain.fund(user, ETHER);
+    chain.fund(operator, ETHER);
+    let key = ledger::SecretKey::from_bytes([7; 32]);
+    let mut send = |from, value, call: ZkCall| {
+        let request = TxRequest {
+            from,
+            value,
+            calldata: probe.0.calldata(&call),
+            blobs: probe.0.blobs(&call),
+            call,
+            priority_fee: GWEI,
+        };
+        let receipt = chain.transact(&mut probe, request).unwrap();
+        assert!(receipt.outcome.is_ok(), "{:?}", receipt.outcome);
+        receipt
+    };
+    send(user, 1_000 * GWEI, ZkCall::Deposit { to: None, public_key: key.public_key().into() });
+    let commit = ZkCall::CommitBatch {
+        new_root: Default::default(),
+        public_data,
+        proof: Default::default(),
+        mode: DataMode::Calldata,
+    };
+    send(operator, 0, commit).bill
+}
+
+#[test]
+fn only_batches_with_deposits_or_withdrawals_pay_for_decoding_every_slot() {
+    use ledger::tx::{encode_slot, TxKind};
+    use ledger::{AccountIndex, TxAmount};
+    let (a, b) = (AccountIndex::new(0), AccountIndex::new(3));
+    let transfer = encode_slot(TxKind::Transfer, a, b, TxAmount::new(5).unwrap());
+    let deposit = encode_slot(TxKind::Deposit, a, AccountIndex::new(0), TxAmount::new(1_000).unwrap());
+    let scan = ("scan for deposits and withdrawals", 2 * gas::KIND_SCAN_SLOT_GAS);
+    let decode = ("decode public data", 2 * gas::DECODE_SLOT_GAS);
+
+    let transfers_only = probe_bill([transfer, transfer].concat());
+    assert!(transfers_only.contains(&scan), "{transfers_only:?}");
+    assert!(!transfers_only.iter().any(|(label, _)| *label == decode.0), "{transfers_only:?}");
+
+    let with_deposit = probe_bill([deposit, transfer].concat());
+    assert!(with_deposit.contains(&scan) && with_deposit.contains(&decode), "{with_deposit:?}");
+}
+
+#[test]
+fn packed_indices_keep_every_field_and_shrink_the_bytes() {
+    use ledger::tx::{encode_slot, TxKind};
+    use ledger::{AccountIndex, TxAmount};
+    use zk_rollup::simulation::{index_bits, pack_indices};
+    let slots: Vec<u8> = [(0u32, 999_999u32, 1u64), (524_287, 3, (1 << 38) - 1), (17, 17, 42)]
+        .iter()
+        .flat_map(|&(from, to, amount)| {
+            encode_slot(
+                TxKind::Transfer,
+                AccountIndex::new(from),
+                AccountIndex::new(to),
+                TxAmount::new(amount).unwrap(),
+            )
+        })
+        .collect();
+    let bits = index_bits(&slots);
+    assert_eq!(bits, 20, "999,999 needs 20 bits");
+    let packed = pack_indices(&slots, bits);
+    // One width byte, then 3 records of 40 + 2 · 20 = 80 bits.
+    assert_eq!(packed.len(), 1 + 3 * 10);
+    assert_eq!(packed[0], 20);
+    // Unpack by hand: every field comes back.
+    let mut reader = packed[1..].iter().flat_map(|byte| (0..8).rev().map(move |i| u64::from(byte >> i) & 1));
+    let mut take = |n: u32| (0..n).fold(0u64, |v, _| (v << 1) | reader.next().unwrap());
+    for slot in slots.chunks(PUBDATA_SLOT_BYTES) {
+        let word = take(40);
+        let (from, to) = (take(20) as u32, take(20) as u32);
+        let rebuilt = encode_slot(
+            TxKind::Transfer,
+            AccountIndex::new(from),
+            AccountIndex::new(to),
+            TxAmount::new(word & ((1 << 38) - 1)).unwrap(),
+        );
+        assert_eq!(rebuilt.as_slice(), slot);
+    }
+    assert_eq!(
+        index_bits(&encode_slot(
+            TxKind::Transfer,
+            AccountIndex::new(0),
+            AccountIndex::new(0),
+            TxAmount::new(1).unwrap()
+        )),
+        1
+    );
+}
