@@ -32,7 +32,7 @@ fn rebuilt(accounts: u64, largest: usize, batch_size: usize) -> (Vec<Transaction
     let calldata = contract.calldata(&ZkCall::CommitBatch {
         new_root: record.txs[batch_size - 1].root_after,
         public_data: public_data.clone(),
-        proof: Default::default(),
+        proof: zk_rollup::simulation::typical_proof(),
         mode: DataMode::Calldata,
     });
     (txs, public_data, calldata)
@@ -62,6 +62,24 @@ fn indices_come_from_the_population_and_the_figure_from_their_bytes() {
     // The bill adds up, and its calldata line is priced from these very bytes.
     assert_eq!(row.row.bill.iter().map(|(_, g)| g).sum::<u64>(), row.row.gas_used);
     assert!(row.row.bill.contains(&("calldata".to_string(), gas::calldata_gas(&calldata))), "{:?}", row.row.bill);
+}
+
+#[test]
+fn the_probe_sends_a_proof_of_nonzero_bytes() {
+    let contract = ZkRollup::new(
+        l1_contract_sim::Address::from_label("zk-rollup"),
+        ZkRollupParams::new(TreeShape::new(8, Arity::Quaternary).unwrap(), 1, ChainId::DEFAULT),
+        Default::default(),
+    );
+    let calldata = contract.calldata(&ZkCall::CommitBatch {
+        new_root: Default::default(),
+        public_data: vec![0; PUBDATA_SLOT_BYTES],
+        proof: zk_rollup::simulation::typical_proof(),
+        mode: DataMode::Calldata,
+    });
+    // Selector, root, then the proof's 8 words: a real proof is nearly all nonzero bytes.
+    let proof = &calldata[4 + 32..4 + 32 + 256];
+    assert!(proof.iter().filter(|&&b| b != 0).count() >= 240, "{proof:?}");
 }
 
 #[test]
