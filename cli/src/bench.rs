@@ -30,16 +30,25 @@ pub enum BenchCommand {
     Evm(crate::bench_evm::BenchEvmArgs),
 }
 
-const GAS_LONG_ABOUT: &str = "L1 gas per transfer of a batch commit, by batch size and data mode.
+const GAS_LONG_ABOUT: &str = "L1 gas per transfer of a batch commit, by batch size, data mode and account population.
 
-Each row commits a real batch of signed transfers, applied by the ledger (so the public \
-data has the byte mix of real indices and amounts), through the rollup contract's own \
-code on the simulated L1. Big batches are priced without proving: the commit runs with \
-the pairing check's gas charged but its outcome skipped, so no setup is needed. Blob gas \
-is priced separately from gas (at the blob base fee) and reported on its own.";
+Each column draws the batches' account indices from a population of --accounts accounts \
+(10^3, 10^6 and 10^9 by default): the accounts a batch names are created (nothing else of \
+an N-account tree is needed, since the commit's gas depends only on its bytes and the \
+contract's work), the transfers are signed and applied by the ledger, and their public \
+data is committed through the rollup contract's own code on the simulated L1. More \
+accounts mean fewer zero bytes in the 4-byte indices, so more calldata gas and a higher \
+EIP-7623 floor (10 gas per zero byte, 40 per nonzero byte): a figure marked * is set by \
+the floor. Big batches are priced without proving: the commit runs with the pairing \
+check's gas charged but its outcome skipped, so no setup is needed. Blob gas is priced \
+separately from gas (at the blob base fee) and reported on its own. The bill of the \
+largest batch follows, per transfer, line by line.";
 
 /// Default batch sizes of `rollup bench gas`.
-const GAS_BATCH_SIZES: &str = "8,16,32,64,128,256,512,1024";
+const GAS_BATCH_SIZES: &str = "8,16,32,64,128,256,512,1024,2048";
+
+/// Default account populations of `rollup bench gas`.
+const GAS_POPULATIONS: &str = "1000,1000000,1000000000";
 
 /// Which data modes `rollup bench gas` prices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +81,16 @@ pub struct BenchGasArgs {
     /// Where the public data goes.
     #[arg(long, value_name = "MODE", value_enum, default_value_t = GasDataArg::Both)]
     data: GasDataArg,
+    /// Account populations the batches' indices are drawn from, comma-separated, each 2 to
+    /// 4294967296 (2^32) and at most the tree's 2^depth leaves; up to 8, one column each.
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        value_delimiter = ',',
+        default_value = GAS_POPULATIONS,
+        value_parser = limits::population()
+    )]
+    accounts: Vec<u64>,
     /// Seed of the accounts and transfers (both modes price the same batches).
     #[arg(long, value_name = "S", default_value_t = 1)]
     seed: u64,
@@ -169,12 +188,16 @@ fn gas(args: BenchGasArgs) -> Result<()> {
             limits::MAX_BATCH_SIZE
         )));
     }
-    // gas_table funds one account per slot of the largest batch, 2 to 1,024.
-    let largest = args.batch_sizes.iter().copied().max().unwrap_or(1);
-    let accounts = largest.clamp(2, 1024) as u64;
-    if accounts > tree.capacity() {
+    if args.accounts.is_empty() || args.accounts.len() > limits::MAX_POPULATIONS {
         return Err(unusable_msg(format_args!(
-            "a batch of {largest} needs {accounts} accounts, more than a depth-{} tree holds ({}): raise --depth",
+            "--accounts names {} populations: between 1 and {}",
+            args.accounts.len(),
+            limits::MAX_POPULATIONS
+        )));
+    }
+    if let Some(&too_many) = args.accounts.iter().find(|&&n| n > tree.capacity()) {
+        return Err(unusable_msg(format_args!(
+            "invalid value {too_many} in --accounts: a depth-{} tree holds {} accounts: raise --depth or lower --accounts",
             args.depth,
             tree.capacity()
         )));
@@ -184,44 +207,164 @@ fn gas(args: BenchGasArgs) -> Result<()> {
         GasDataArg::Blobs => &[DataMode::Blobs],
         GasDataArg::Both => &[DataMode::Calldata, DataMode::Blobs],
     };
+    let mut sizes = args.batch_sizes.clone();
+    sizes.sort_unstable();
+    sizes.dedup();
     let mut rows = Vec::new();
-    for &mode in modes {
-        // The same seed for every mode: each mode prices the same batches.
+    for &accounts in &args.accounts {
+        // The same seed for every population: each column is reproducible on its own.
         let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
         rows.extend(
-            zk_rollup::simulation::gas_table(args.depth, &args.batch_sizes, mode, &mut rng)
+            zk_rollup::simulation::population_gas_table(args.depth, accounts, &sizes, modes, &mut rng)
                 .map_err(zk::prover_error("cannot price the commits"))?,
         );
     }
-    // Rows by batch size, the modes of one size together.
-    rows.sort_by_key(|row| row.batch_size);
     if args.json {
         return output::json(&rows);
     }
-    let mut text = format!(
-        "L1 gas of a batch commit per transfer, depth-{} 4-ary tree, seed {} (batches not proved: the pairing \
-         check's gas is charged)\n{:>10}  {:<8}  {:>14}  {:>5}  {:>10}  {:>15}  {:>11}",
-        args.depth,
-        args.seed,
-        "batch size",
-        "mode",
-        "calldata bytes",
-        "blobs",
-        "gas per tx",
-        "blob gas per tx",
-        "commit gas"
-    );
-    for row in &rows {
-        let mode = match row.mode {
-            DataMode::Calldata => "calldata",
-            DataMode::Blobs => "blobs",
-        };
-        text.push_str(&format!(
-            "\n{:>10}  {:<8}  {:>14}  {:>5}  {:>10.1}  {:>15.1}  {:>11}",
-            row.batch_size, mode, row.calldata_bytes, row.blobs, row.gas_per_tx, row.blob_gas_per_tx, row.gas_used
-        ));
+    output::line(gas_text(&args, &sizes, modes, &rows))
+}
+
+/// A population as a column heading: `10^k` for powers of ten from 1,000 up, the number otherwise.
+fn population_label(accounts: u64) -> String {
+    let mut k = 0;
+    let mut n = accounts;
+    while n >= 10 && n % 10 == 0 {
+        n /= 10;
+        k += 1;
     }
-    output::line(text)
+    if n == 1 && k >= 3 {
+        format!("10^{k}")
+    } else {
+        accounts.to_string()
+    }
+}
+
+fn mode_name(mode: DataMode) -> &'static str {
+    match mode {
+        DataMode::Calldata => "calldata",
+        DataMode::Blobs => "blobs",
+    }
+}
+
+/// The text report: gas per transfer by batch size and mode, one column per population; the public
+/// data's nonzero bytes per slot; the bill of the largest batch per transfer.
+fn gas_text(
+    args: &BenchGasArgs,
+    sizes: &[usize],
+    modes: &[DataMode],
+    rows: &[zk_rollup::simulation::PopulationGasRow],
+) -> String {
+    use std::fmt::Write as _;
+    use zk_rollup::simulation::PackedIndices;
+    let find = |accounts: u64, size: usize, mode: DataMode| {
+        rows.iter().find(|r| r.accounts == accounts && r.row.batch_size == size && r.row.mode == mode)
+    };
+    let mut text = format!(
+        "L1 gas per transfer of a batch commit, depth-{} 4-ary tree, seed {}, account indices drawn from each \
+         population (batches not proved: the pairing check's gas is charged; * = set by the EIP-7623 floor)\n\
+         {:>10}  {:<8}",
+        args.depth, args.seed, "batch size", "mode"
+    );
+    for &accounts in &args.accounts {
+        let _ = write!(text, "  {:>10}", population_label(accounts));
+    }
+    let _ = write!(text, "  {:>15}  {:>14}", "blob gas per tx", "calldata bytes");
+    for &size in sizes {
+        for &mode in modes {
+            let _ = write!(text, "\n{size:>10}  {:<8}", mode_name(mode));
+            let mut any = None;
+            for &accounts in &args.accounts {
+                match find(accounts, size, mode) {
+                    Some(r) => {
+                        let mark = if r.floor_applies { "*" } else { " " };
+                        let _ = write!(text, "  {:>9.1}{mark}", r.row.gas_per_tx);
+                        any = Some(r);
+                    }
+                    None => {
+                        let _ = write!(text, "  {:>10}", "-");
+                    }
+                }
+            }
+            if let Some(r) = any {
+                let _ = write!(text, "  {:>15.1}  {:>14}", r.row.blob_gas_per_tx, r.row.calldata_bytes);
+            }
+        }
+    }
+    if modes.contains(&DataMode::Calldata) {
+        let _ = write!(
+            text,
+            "\n\nprojection, calldata with each index packed to the bits the batch needs (from the same bytes):\n\
+             {:>10}  {:<22}",
+            "batch size", "gas per transfer"
+        );
+        for &accounts in &args.accounts {
+            let _ = write!(text, "  {:>10}", population_label(accounts));
+        }
+        for &size in sizes {
+            for (what, pick) in [
+                ("contract unpacks", (|p| p.unpacked_by_contract_gas) as fn(&PackedIndices) -> u64),
+                ("floor of packed bytes", |p| p.floor_gas),
+            ] {
+                let _ = write!(text, "\n{size:>10}  {what:<22}");
+                for &accounts in &args.accounts {
+                    match find(accounts, size, DataMode::Calldata).and_then(|r| r.packed.as_ref()) {
+                        Some(p) => {
+                            let _ = write!(text, "  {:>10.1}", pick(p) as f64 / size as f64);
+                        }
+                        None => {
+                            let _ = write!(text, "  {:>10}", "-");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let Some(&largest) = sizes.last() else { return text };
+    let _ = write!(text, "\n\npublic data, nonzero bytes per 13-byte slot (batch of {largest}):");
+    for &accounts in &args.accounts {
+        if let Some(r) = find(accounts, largest, modes[0]) {
+            let per_slot = r.public_data_nonzero_bytes as f64 / largest as f64;
+            let _ = write!(text, " {} {per_slot:.2};", population_label(accounts));
+        }
+    }
+    text.pop();
+    for &mode in modes {
+        let _ = write!(text, "\n\nbill of a batch of {largest}, {}, gas per transfer:", mode_name(mode));
+        let mut labels: Vec<&str> = Vec::new();
+        for &accounts in &args.accounts {
+            for (label, _) in find(accounts, largest, mode).map(|r| r.row.bill.as_slice()).unwrap_or_default() {
+                if !labels.contains(&label.as_str()) {
+                    labels.push(label);
+                }
+            }
+        }
+        let _ = write!(text, "\n{:<48}", "");
+        for &accounts in &args.accounts {
+            let _ = write!(text, "  {:>10}", population_label(accounts));
+        }
+        for label in labels.iter().copied().chain(["total"]) {
+            let _ = write!(text, "\n{label:<48}");
+            for &accounts in &args.accounts {
+                let gas = find(accounts, largest, mode).map(|r| {
+                    if label == "total" {
+                        r.row.gas_used
+                    } else {
+                        r.row.bill.iter().filter(|(l, _)| l == label).map(|(_, g)| g).sum()
+                    }
+                });
+                match gas {
+                    Some(gas) => {
+                        let _ = write!(text, "  {:>10.1}", gas as f64 / largest as f64);
+                    }
+                    None => {
+                        let _ = write!(text, "  {:>10}", "-");
+                    }
+                }
+            }
+        }
+    }
+    text
 }
 
 /// A seeded genesis and a full batch of seeded transactions for `shape`, applied.

@@ -24,6 +24,11 @@ pub const MAX_TXS: usize = 1_000_000;
 /// `--accounts`: 1 to 1000000 (2 or more where an optimistic rollup runs), and no more
 /// than the tree holds.
 pub const MAX_ACCOUNTS: u32 = 1_000_000;
+/// `bench gas --accounts`: account populations of 2 to 2^32 (4,294,967,296, the leaves of a depth-32
+/// tree), and no more than the tree holds; at most [`MAX_POPULATIONS`] of them.
+pub const MAX_POPULATION: u64 = 1 << 32;
+/// `bench gas --accounts`: at most 8 populations (one column each).
+pub const MAX_POPULATIONS: usize = 8;
 /// `bench prove --runs`: 1 to 1000.
 pub const MAX_RUNS: usize = 1000;
 /// `simulate optimistic --dissection`: parts per dissection move, 2 to 256.
@@ -74,6 +79,11 @@ pub fn txs() -> RangedU64ValueParser<usize> {
 /// Parser of `--accounts` where one account is enough.
 pub fn accounts() -> RangedI64ValueParser<u32> {
     ranged_u32(1, MAX_ACCOUNTS)
+}
+
+/// Parser of each of `bench gas --accounts`.
+pub fn population() -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::new().range(zk_rollup::simulation::MIN_POPULATION..=MAX_POPULATION)
 }
 
 /// Parser of `--accounts` where an optimistic rollup runs (it needs two users).

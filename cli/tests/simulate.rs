@@ -114,10 +114,11 @@ fn simulate_zk_normal_and_exodus_with_shared_keys() {
 
 #[test]
 fn bench_gas_per_tx_falls_with_batch_size() {
-    let text = ok(&["bench", "gas", "--depth", "8", "--batch-sizes", "8,16", "--json"]);
+    let text = ok(&["bench", "gas", "--depth", "8", "--accounts", "200", "--batch-sizes", "8,16", "--json"]);
     let rows = json(&text);
     let rows = rows.as_array().expect("a list of rows");
     assert_eq!(rows.len(), 4, "two sizes, both modes: {text}");
+    assert!(rows.iter().all(|r| r["accounts"] == 200), "{text}");
     for mode in ["calldata", "blobs"] {
         let per_tx: Vec<f64> =
             rows.iter().filter(|r| r["mode"] == mode).map(|r| r["gas_per_tx"].as_f64().unwrap()).collect();
@@ -128,10 +129,27 @@ fn bench_gas_per_tx_falls_with_batch_size() {
     assert_eq!(blobs["blobs"], 1);
     assert!(blobs["blob_gas_per_tx"].as_f64().unwrap() > 0.0);
 
-    let text = ok(&["bench", "gas", "--depth", "8", "--batch-sizes", "8", "--data", "calldata"]);
-    assert!(text.contains("gas per tx") && text.contains("calldata"), "{text}");
-    let err = unusable(&["bench", "gas", "--depth", "8", "--batch-sizes", "1024"]);
-    assert!(err.contains("raise --depth"), "{err}");
+    // One column per population, the floor marked, the largest batch's bill.
+    let text = ok(&[
+        "bench",
+        "gas",
+        "--depth",
+        "32",
+        "--accounts",
+        "1000,1000000000",
+        "--batch-sizes",
+        "8",
+        "--data",
+        "calldata",
+    ]);
+    assert!(text.contains("10^3") && text.contains("10^9") && text.contains("calldata"), "{text}");
+    assert!(text.contains("bill of a batch of 8, calldata") && text.contains("Groth16 verification"), "{text}");
+    let err = unusable(&["bench", "gas", "--depth", "8", "--accounts", "1000", "--batch-sizes", "8"]);
+    assert!(err.contains("--accounts") && err.contains("raise --depth"), "{err}");
+    let err = unusable(&["bench", "gas", "--accounts", "1"]);
+    assert!(err.contains("--accounts"), "{err}");
+    let err = unusable(&["bench", "gas", "--accounts", "4294967297"]);
+    assert!(err.contains("--accounts"), "{err}");
 }
 
 /// The optimistic rollup: a lie caught by an honest challenger, and confirmed when

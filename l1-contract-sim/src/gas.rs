@@ -324,6 +324,23 @@ pub fn poseidon_gas(inputs: usize) -> u64 {
 /// ADD 3 (next slot), DUP1 3, DUP3 3, LT 3, PUSH2 3, JUMPI 10 (loop).
 pub const DECODE_SLOT_GAS: u64 = 1 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 3 + 10 + 1 + 2 + 3 + 3 + 3 + 3 + 3 + 3 + 10;
 
+/// Gas per public-data slot of the zk-rollup's transfer-only check: a deposit (kind 2) or a withdrawal
+/// (kind 3) has the slot's first bit set, so the contract ORs the 32-byte word at every slot's offset into
+/// one accumulator and tests its top bit once, taking the [`DECODE_SLOT_GAS`] loop only when it is set.
+/// Per slot, in a loop unrolled 16 times: DUP2 3 (base), PUSH1 3 (offset), ADD 3, CALLDATALOAD 3, OR 3;
+/// the loop step once per 16 slots (PUSH2 3, ADD 3, DUP1 3, DUP3 3, LT 3, PUSH2 3, JUMPI 10, JUMPDEST 1 =
+/// 29 gas), 2 per slot rounded up (yellow paper fee schedule).
+pub const KIND_SCAN_SLOT_GAS: u64 = 3 + 3 + 3 + 3 + 3 + 2;
+
+/// Gas per slot to unpack public data sent with its account indices packed to `w` bits (records of
+/// `40 + 2w` bits, back to back) into the 13-byte slots the batch commitment hashes, counted from the yellow
+/// paper's fee schedule: the record's byte offset and bit alignment (DUP1, PUSH1 3, SHR, PUSH2, ADD,
+/// CALLDATALOAD, DUP2, PUSH1 7, AND, SHL: 30), kind and amount kept (DUP1, PUSH1, SHR, PUSH1, SHL: 15),
+/// each index moved to its 4-byte field (DUP2, PUSH1/DUP, SHL, DUP, SHR, PUSH1, SHL, OR: 24, twice), the
+/// slot stored (DUP, MSTORE, POP: 8), both offsets advanced (DUP, ADD, SWAP1, PUSH1 13, ADD, SWAP1: 18) and
+/// the loop (DUP1, DUP, LT, PUSH2, JUMPI, JUMPDEST: 23). Memory expansion is not metered, as elsewhere.
+pub const UNPACK_SLOT_GAS: u64 = 30 + 15 + 24 + 24 + 8 + 18 + 23;
+
 /// Gas to check that two coordinates are a point of Baby Jubjub (`a·x² + y² = 1 + d·x²·y²` with MULMOD and
 /// ADDMOD): half of the 2,000 gas [`EDDSA_VERIFY_GAS`] counts for two such checks and a point comparison.
 pub const BABYJUB_ON_CURVE_GAS: u64 = 1_000;

@@ -43,6 +43,16 @@ pub enum ZkRollupError {
     /// A withdrawal or an exit from an account that has no L1 owner.
     #[error("account {0} has no L1 owner")]
     Unowned(AccountIndex),
+    /// A gas table's account population outside `min..=capacity` of the tree.
+    #[error("a population of {accounts} accounts is outside {min} to {capacity}, the tree's capacity")]
+    Population {
+        /// Accounts asked for.
+        accounts: u64,
+        /// The fewest accounts a population may have.
+        min: u64,
+        /// Leaves of the tree.
+        capacity: u64,
+    },
     /// An account the scenario needs is missing from the state.
     #[error("account {0} is missing")]
     MissingAccount(AccountIndex),

@@ -556,15 +556,15 @@ pub struct GasRow {
 /// applied by the ledger (so the public data has the byte mix of real indices and
 /// amounts) and committed through the contract's own code. Large batches are not
 /// proved: [`zk_rollup::contract::CommitGasProbe`] runs the commit with the pairing
-/// check's gas charged but its outcome skipped.
+/// check's gas charged but its outcome skipped. The accounts are the first
+/// `clamp(largest batch, 2, 1024)` of the tree; [`population_gas_table`] draws them from
+/// a population of any size.
 pub fn gas_table<R: RngCore + CryptoRng>(
     depth: u32,
     batch_sizes: &[usize],
     mode: DataMode,
     rng: &mut R,
 ) -> Result<Vec<GasRow>> {
-    use crate::contract::CommitGasProbe;
-    use l1_contract_sim::TxRequest;
     let tree = TreeShape::new(depth, Arity::Quaternary)?;
     let largest = batch_sizes.iter().copied().max().unwrap_or(1);
     let accounts = (largest as u32).clamp(2, 1024);
@@ -573,36 +573,300 @@ pub fn gas_table<R: RngCore + CryptoRng>(
     for &batch_size in batch_sizes {
         let txs = random_transactions(&state, &keys, batch_size, Mix { withdrawal_share: 0.0 }, rng)?;
         let record = state.clone().apply_batch(&txs, batch_size)?;
-        let params = ZkRollupParams::new(tree, batch_size, ChainId::DEFAULT);
-        let mut probe = CommitGasProbe(ZkRollup::new(Address::from_label("zk-rollup"), params, Default::default()));
-        let mut chain = Chain::new(ChainConfig::default());
-        let operator = Address::from_label("operator");
-        chain.fund(operator, 100 * ETHER);
-        let call = ZkCall::CommitBatch {
-            new_root: record.new_root,
-            public_data: record.public_data(),
-            proof: Default::default(),
-            mode,
-        };
-        let calldata = probe.0.calldata(&call);
-        let blobs = probe.0.blobs(&call);
-        let (calldata_bytes, blob_count) = (calldata.len(), blobs.len());
-        let request =
-            TxRequest { from: operator, value: 0, calldata, blobs, call, priority_fee: l1_contract_sim::GWEI };
-        let receipt = chain.transact(&mut probe, request)?;
-        if let Err(revert) = &receipt.outcome {
-            return Err(ZkRollupError::refused("the probe commit", revert.clone()));
+        rows.push(price_commit(tree, batch_size, record.new_root, record.public_data(), mode)?.row);
+    }
+    Ok(rows)
+}
+
+/// A proof whose 256 bytes of calldata look like a real one's (points of random-looking coordinates, so
+/// nearly every byte is nonzero), for the probe, which charges the pairing check without running it. The
+/// all-zero default proof would price the proof's calldata at 4 gas a byte instead of about 16.
+pub fn typical_proof() -> ark_groth16::Proof<ark_bn254::Bn254> {
+    use ark_ec::{AffineRepr, CurveGroup};
+    let scalar = ark_bn254::Fr::from(0x5eed_1234_5678_9abc_u64);
+    ark_groth16::Proof {
+        a: (ark_bn254::G1Affine::generator() * scalar).into_affine(),
+        b: (ark_bn254::G2Affine::generator() * scalar).into_affine(),
+        c: (ark_bn254::G1Affine::generator() * (scalar + scalar)).into_affine(),
+    }
+}
+
+/// A priced commit: its row, and its gas with and without the EIP-7623 floor.
+struct PricedCommit {
+    row: GasRow,
+    /// `21,000 + calldata gas + execution gas`.
+    standard_gas: u64,
+    /// `21,000 + 10 · calldata tokens`.
+    floor_gas: u64,
+    /// `21,000 + calldata gas`.
+    intrinsic_gas: u64,
+}
+
+/// Commits one batch through [`CommitGasProbe`](crate::contract::CommitGasProbe) on a fresh chain and
+/// reads the receipt: what the contract charges for exactly these public-data bytes.
+fn price_commit(
+    tree: TreeShape,
+    batch_size: usize,
+    new_root: ledger::Fr,
+    public_data: Vec<u8>,
+    mode: DataMode,
+) -> Result<PricedCommit> {
+    use crate::contract::CommitGasProbe;
+    use l1_contract_sim::TxRequest;
+    let params = ZkRollupParams::new(tree, batch_size, ChainId::DEFAULT);
+    let mut probe = CommitGasProbe(ZkRollup::new(Address::from_label("zk-rollup"), params, Default::default()));
+    let mut chain = Chain::new(ChainConfig::default());
+    let operator = Address::from_label("operator");
+    chain.fund(operator, 100 * ETHER);
+    let call = ZkCall::CommitBatch { new_root, public_data, proof: typical_proof(), mode };
+    let calldata = probe.0.calldata(&call);
+    let blobs = probe.0.blobs(&call);
+    let (calldata_bytes, blob_count) = (calldata.len(), blobs.len());
+    let (intrinsic_gas, floor_gas) =
+        (l1_contract_sim::gas::intrinsic_gas(&calldata), l1_contract_sim::gas::floor_gas(&calldata));
+    let request = TxRequest { from: operator, value: 0, calldata, blobs, call, priority_fee: l1_contract_sim::GWEI };
+    let receipt = chain.transact(&mut probe, request)?;
+    if let Err(revert) = &receipt.outcome {
+        return Err(ZkRollupError::refused("the probe commit", revert.clone()));
+    }
+    let row = GasRow {
+        batch_size,
+        mode,
+        calldata_bytes,
+        blobs: blob_count,
+        gas_used: receipt.gas_used,
+        gas_per_tx: receipt.gas_used as f64 / batch_size as f64,
+        blob_gas_per_tx: receipt.blob_gas as f64 / batch_size as f64,
+        bill: receipt.bill.iter().map(|(label, gas)| (label.to_string(), *gas)).collect(),
+    };
+    Ok(PricedCommit {
+        row,
+        standard_gas: intrinsic_gas.saturating_add(receipt.execution_gas),
+        floor_gas,
+        intrinsic_gas,
+    })
+}
+
+/// The smallest population [`population_gas_table`] draws from: a transfer needs a sender and a receiver.
+pub const MIN_POPULATION: u64 = 2;
+
+/// One row of [`population_gas_table`]: the commit of one batch whose accounts were drawn from a
+/// population of `accounts`, with the byte mix of its public data and how its gas was reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationGasRow {
+    /// Accounts in the population the batch's indices were drawn from.
+    pub accounts: u64,
+    /// The commit's gas, as [`gas_table`] reports it.
+    #[serde(flatten)]
+    pub row: GasRow,
+    /// Zero bytes of the batch's public data (4 gas each, 10 under the EIP-7623 floor, in calldata).
+    pub public_data_zero_bytes: usize,
+    /// Nonzero bytes of the batch's public data (16 gas each, 40 under the floor, in calldata).
+    pub public_data_nonzero_bytes: usize,
+    /// `21,000 + calldata gas + execution gas` of the commit: its gas without the floor.
+    pub standard_gas: u64,
+    /// The EIP-7623 floor of the commit's calldata: `21,000 + 10 · tokens`.
+    pub floor_gas: u64,
+    /// Whether the floor set the gas (`floor_gas > standard_gas`).
+    pub floor_applies: bool,
+    /// In calldata: the same batch with its indices packed to the bits it needs (a projection, computed
+    /// from these bytes and this receipt).
+    pub packed: Option<PackedIndices>,
+}
+
+/// What the same batch would cost in calldata with each account index packed to `index_bits` bits (the
+/// bits the batch's largest index needs), records of `40 + 2 · index_bits` bits back to back after a
+/// one-byte width. Computed from the batch's real public data and the commit's measured execution, not
+/// run through the contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackedIndices {
+    /// Bits per index.
+    pub index_bits: u32,
+    /// Bytes of the commit's calldata with the packed data (same header, proof and ABI framing).
+    pub calldata_bytes: usize,
+    /// Gas of that commit if the contract unpacks the records into the 13-byte slots the circuit hashes
+    /// (no circuit change): `max(21,000 + calldata gas + execution + UNPACK_SLOT_GAS · slots, floor)`.
+    pub unpacked_by_contract_gas: u64,
+    /// The EIP-7623 floor of the packed calldata: the least any commit of these bytes can cost, also if the
+    /// circuit hashed the packed bytes themselves (a public-data format change) and nothing were unpacked.
+    pub floor_gas: u64,
+}
+
+/// `public_data` (13-byte slots) with both indices of each slot cut to `index_bits` bits, records
+/// back to back, after one byte holding `index_bits`.
+/// Indices wider than `index_bits` lose their high bits: pass [`index_bits`] of the data.
+pub fn pack_indices(public_data: &[u8], index_bits: u32) -> Vec<u8> {
+    use ledger::tx::PUBDATA_SLOT_BYTES;
+    let mut out = vec![index_bits as u8];
+    let (mut acc, mut acc_bits) = (0u128, 0u32);
+    let mut push = |value: u64, bits: u32, out: &mut Vec<u8>| {
+        acc = (acc << bits) | u128::from(value & ((1u64 << bits) - 1));
+        acc_bits += bits;
+        while acc_bits >= 8 {
+            acc_bits -= 8;
+            out.push((acc >> acc_bits) as u8);
         }
-        rows.push(GasRow {
-            batch_size,
-            mode,
-            calldata_bytes,
-            blobs: blob_count,
-            gas_used: receipt.gas_used,
-            gas_per_tx: receipt.gas_used as f64 / batch_size as f64,
-            blob_gas_per_tx: receipt.blob_gas as f64 / batch_size as f64,
-            bill: receipt.bill.iter().map(|(label, gas)| (label.to_string(), *gas)).collect(),
-        });
+        acc &= (1u128 << acc_bits) - 1;
+    };
+    for slot in public_data.chunks(PUBDATA_SLOT_BYTES) {
+        let word = slot[..5].iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        let a = slot[5..9].iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        let b = slot[9..13].iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        push(word, 40, &mut out);
+        push(a, index_bits, &mut out);
+        push(b, index_bits, &mut out);
+    }
+    if acc_bits > 0 {
+        out.push((acc << (8 - acc_bits)) as u8);
+    }
+    out
+}
+
+/// Bits of the widest account index in `public_data` (at least 1).
+pub fn index_bits(public_data: &[u8]) -> u32 {
+    use ledger::tx::PUBDATA_SLOT_BYTES;
+    let widest = public_data
+        .chunks(PUBDATA_SLOT_BYTES)
+        .flat_map(|slot| [&slot[5..9], &slot[9..13]])
+        .map(|index| index.iter().fold(0u32, |w, &b| (w << 8) | u32::from(b)))
+        .max()
+        .unwrap_or(0);
+    (32 - widest.leading_zeros()).max(1)
+}
+
+/// [`PackedIndices`] of a calldata commit of `public_data` whose receipt is `priced`.
+fn packed_projection(
+    tree: TreeShape,
+    batch_size: usize,
+    new_root: ledger::Fr,
+    public_data: &[u8],
+    priced: &PricedCommit,
+) -> PackedIndices {
+    use l1_contract_sim::gas;
+    let bits = index_bits(public_data);
+    let packed = pack_indices(public_data, bits);
+    let params = ZkRollupParams::new(tree, batch_size, ChainId::DEFAULT);
+    let contract = ZkRollup::new(Address::from_label("zk-rollup"), params, Default::default());
+    let calldata = contract.calldata(&ZkCall::CommitBatch {
+        new_root,
+        public_data: packed,
+        proof: typical_proof(),
+        mode: DataMode::Calldata,
+    });
+    let execution = priced.standard_gas.saturating_sub(priced.intrinsic_gas);
+    let unpack = gas::UNPACK_SLOT_GAS.saturating_mul(batch_size as u64);
+    PackedIndices {
+        index_bits: bits,
+        calldata_bytes: calldata.len(),
+        unpacked_by_contract_gas: gas::tx_gas_used(&calldata, execution.saturating_add(unpack)),
+        floor_gas: gas::floor_gas(&calldata),
+    }
+}
+
+/// Signed transfers among a population of `accounts` accounts, without an `accounts`-leaf tree: `count`
+/// (sender, receiver) pairs are drawn uniformly from `0..accounts` (with replacement, as
+/// [`random_transactions`] draws them), only the accounts they name are created (each with `2^40` units
+/// and its own key), and each transfer moves up to a tenth of the sender's balance, signed with its
+/// nonce and applied in order. The public data of a batch depends only on the indices and amounts, so
+/// these are the bytes an operator serving `accounts` accounts would commit. Returns the state before
+/// the transfers and the transfers.
+///
+/// # Errors
+/// [`ZkRollupError::Population`] when `accounts` is below [`MIN_POPULATION`] or above the tree's
+/// capacity; a ledger error if a transfer does not apply.
+pub fn population_transfers<R: RngCore + CryptoRng>(
+    tree: TreeShape,
+    accounts: u64,
+    count: usize,
+    rng: &mut R,
+) -> Result<(State, Vec<Transaction>)> {
+    use ark_std::rand::Rng as _;
+    use std::collections::BTreeMap;
+    if !(MIN_POPULATION..=tree.capacity()).contains(&accounts) {
+        return Err(ZkRollupError::Population { accounts, min: MIN_POPULATION, capacity: tree.capacity() });
+    }
+    let draw = |rng: &mut R| -> Result<AccountIndex> {
+        let index = u32::try_from(rng.gen_range(0..accounts)).map_err(|_| ZkRollupError::Population {
+            accounts,
+            min: MIN_POPULATION,
+            capacity: tree.capacity(),
+        })?;
+        Ok(AccountIndex::new(index))
+    };
+    let mut pairs = Vec::with_capacity(count);
+    for _ in 0..count {
+        let from = draw(rng)?;
+        let to = draw(rng)?;
+        pairs.push((from, to));
+    }
+    // Keys in order of first appearance, so the same seed gives the same keys.
+    let mut keys: BTreeMap<AccountIndex, SecretKey> = BTreeMap::new();
+    for &(from, to) in &pairs {
+        for index in [from, to] {
+            keys.entry(index).or_insert_with(|| SecretKey::random(rng));
+        }
+    }
+    let balance = ledger::Amount::new(1 << 40);
+    let state = State::with_accounts(
+        tree,
+        ChainId::DEFAULT,
+        keys.iter().map(|(&index, key)| (index, ledger::Account::new(key.public_key(), balance))),
+    )?;
+    let mut scratch = state.clone();
+    let mut txs = Vec::with_capacity(count);
+    for (from, to) in pairs {
+        let account = *scratch.account(from).ok_or(ZkRollupError::MissingAccount(from))?;
+        // As `random_transactions`: up to a tenth of the balance, so accounts rarely run dry.
+        let cap = (account.balance.units() / 10).clamp(1, ledger::tx::MAX_TX_AMOUNT);
+        let amount = ledger::TxAmount::new(rng.gen_range(1..=cap))?;
+        let key = keys.get(&from).ok_or(ZkRollupError::MissingAccount(from))?;
+        let tx =
+            Transaction::Transfer(ledger::Transfer::signed(from, to, amount, account.nonce, scratch.chain(), key)?);
+        scratch.apply(&tx)?;
+        txs.push(tx);
+    }
+    Ok((state, txs))
+}
+
+/// L1 gas per transfer of batches whose accounts are drawn from a population of `accounts`
+/// ([`population_transfers`]), for each batch size and each mode in `modes`. The transfers of the
+/// largest batch are made and applied once; a batch of `b` slots is its first `b` transfers (their
+/// public data and the root after the `b`-th), so the sizes differ only in how many transfers share
+/// the commit, and every mode prices the same bytes.
+pub fn population_gas_table<R: RngCore + CryptoRng>(
+    depth: u32,
+    accounts: u64,
+    batch_sizes: &[usize],
+    modes: &[DataMode],
+    rng: &mut R,
+) -> Result<Vec<PopulationGasRow>> {
+    use ledger::tx::PUBDATA_SLOT_BYTES;
+    let tree = TreeShape::new(depth, Arity::Quaternary)?;
+    let largest = batch_sizes.iter().copied().max().unwrap_or(0);
+    let (mut state, txs) = population_transfers(tree, accounts, largest, rng)?;
+    let record = state.apply_batch(&txs, largest)?;
+    let public_data = record.public_data();
+    let mut rows = Vec::with_capacity(batch_sizes.len() * modes.len());
+    for &batch_size in batch_sizes {
+        let Some(last) = batch_size.checked_sub(1).and_then(|i| record.txs.get(i)) else { continue };
+        let data = public_data[..batch_size * PUBDATA_SLOT_BYTES].to_vec();
+        let zero = data.iter().filter(|&&b| b == 0).count();
+        for &mode in modes {
+            let priced = price_commit(tree, batch_size, last.root_after, data.clone(), mode)?;
+            let packed = (mode == DataMode::Calldata)
+                .then(|| packed_projection(tree, batch_size, last.root_after, &data, &priced));
+            let PricedCommit { row, standard_gas, floor_gas, .. } = priced;
+            rows.push(PopulationGasRow {
+                packed,
+                accounts,
+                public_data_zero_bytes: zero,
+                public_data_nonzero_bytes: data.len() - zero,
+                standard_gas,
+                floor_gas,
+                floor_applies: floor_gas > standard_gas,
+                row,
+            });
+        }
     }
     Ok(rows)
 }
