@@ -1,5 +1,5 @@
 //! `rollup export verifier` and `rollup bench evm`, end to end: a real batch proof (genesis, workload, seeded
-//! setup of depth 8 with 1 slot, prove) verified by the exported Solidity contract on revm, whose gas the
+//! setup of depth 8 with 2 slots, prove) verified by the exported Solidity contract on revm, whose gas the
 //! simulator's charge must match within 5%.
 //!
 //! The Solidity part needs `node` and `npm` (solc pinned in `evm-gas/js`, installed on first use);
@@ -40,17 +40,17 @@ struct Batch {
     dir: PathBuf,
 }
 
-/// genesis (2 accounts, depth 8) → workload (1 transaction) → seeded setup (depth 8, 1 slot) → prove.
+/// genesis (4 accounts, depth 8) → workload (2 transactions) → seeded setup (depth 8, 2 slots) → prove.
 fn prove_one_batch() -> Batch {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("rollup-evm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create the test directory");
     let g = dir.join("genesis");
     let (txs, keys, out) = (dir.join("txs.json"), dir.join("keys"), dir.join("out"));
-    ok(&["genesis", "--accounts", "2", "--depth", "8", "--seed", "3", "--out", s(&g)]);
+    ok(&["genesis", "--accounts", "4", "--depth", "8", "--seed", "3", "--out", s(&g)]);
     let (state, keys_file) = (g.join("state.json"), g.join("keys.json"));
-    ok(&["workload", "--state", s(&state), "--keys", s(&keys_file), "--count", "1", "--seed", "5", "--out", s(&txs)]);
-    ok(&["setup", "--depth", "8", "--batch-size", "1", "--seed", "7", "--out", s(&keys)]);
+    ok(&["workload", "--state", s(&state), "--keys", s(&keys_file), "--count", "2", "--seed", "5", "--out", s(&txs)]);
+    ok(&["setup", "--depth", "8", "--batch-size", "2", "--seed", "7", "--out", s(&keys)]);
     ok(&["prove", "--keys", s(&keys), "--state", s(&state), "--txs", s(&txs), "--out", s(&out)]);
     Batch { keys, out, dir }
 }
