@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
 use prover::{Keys, Prover};
 use serde::Serialize;
@@ -168,27 +168,7 @@ fn export_wtns(args: WtnsArgs) -> Result<()> {
     let mut state = files::read_state(&args.state)?;
     let file = TxFile::read(&args.txs, state.chain())?;
     let txs = &file.transactions;
-    let meta = prover::keys::read_meta(&args.keys)
-        .map_err(zk::prover_error(format!("cannot read key directory {}", args.keys.display())))?;
-    let shape = meta.shape;
-    if shape.tree != state.shape() || shape.chain_id != state.chain() {
-        bail!(
-            "the keys in {} are for {} but the state is a depth {} {}-ary tree on chain {}",
-            args.keys.display(),
-            zk::describe(&shape),
-            state.shape().depth(),
-            state.shape().arity().children(),
-            state.chain()
-        );
-    }
-    if txs.len() > shape.batch_size {
-        bail!(
-            "the keys in {} are for {}, the transactions file has {} transactions",
-            args.keys.display(),
-            zk::describe(&shape),
-            txs.len()
-        );
-    }
+    let shape = zk::shape_for_batch(&args.keys, &state, txs.len())?;
     let keys = read_keys(&args.keys)?;
     let record = state.apply_batch(txs, shape.batch_size).map_err(|err| batch_error(txs, err))?;
     let size = keys.meta.size;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use clap::Args;
 use ledger::field::fr_to_decimal;
 use prover::{Keys, Prover};
@@ -65,27 +65,8 @@ pub fn run(args: ProveArgs) -> Result<()> {
     let txs = &file.transactions;
 
     // The metadata first: a wrong key directory is refused before the large files load.
+    let shape = zk::shape_for_batch(&args.keys, &state, txs.len())?;
     let keys_error = || zk::prover_error(format!("cannot read key directory {}", args.keys.display()));
-    let meta = prover::keys::read_meta(&args.keys).map_err(keys_error())?;
-    let shape = meta.shape;
-    if shape.tree != state.shape() || shape.chain_id != state.chain() {
-        bail!(
-            "the keys in {} are for {} but the state is a depth {} {}-ary tree on chain {}",
-            args.keys.display(),
-            zk::describe(&shape),
-            state.shape().depth(),
-            state.shape().arity().children(),
-            state.chain()
-        );
-    }
-    if txs.len() > shape.batch_size {
-        bail!(
-            "the keys in {} are for {}, the transactions file has {} transactions",
-            args.keys.display(),
-            zk::describe(&shape),
-            txs.len()
-        );
-    }
     let keys = Keys::read(&args.keys).map_err(keys_error())?;
 
     let record = state.apply_batch(txs, shape.batch_size).map_err(|err| batch_error(txs, err))?;

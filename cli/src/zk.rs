@@ -211,6 +211,32 @@ impl BatchPublic {
     }
 }
 
+/// Reads the key directory's metadata (before its large files) and checks that its shape proves
+/// batches of `state`'s tree and chain, and that `txs` transactions fit its slots.
+pub fn shape_for_batch(keys: &Path, state: &ledger::State, txs: usize) -> Result<BatchShape> {
+    let meta =
+        prover::keys::read_meta(keys).map_err(prover_error(format!("cannot read key directory {}", keys.display())))?;
+    let shape = meta.shape;
+    if shape.tree != state.shape() || shape.chain_id != state.chain() {
+        bail!(
+            "the keys in {} are for {} but the state is a depth {} {}-ary tree on chain {}",
+            keys.display(),
+            describe(&shape),
+            state.shape().depth(),
+            state.shape().arity().children(),
+            state.chain()
+        );
+    }
+    if txs > shape.batch_size {
+        bail!(
+            "the keys in {} are for {}, the transactions file has {txs} transactions",
+            keys.display(),
+            describe(&shape)
+        );
+    }
+    Ok(shape)
+}
+
 /// A prover error under `context`, as one message: the prover's errors already name
 /// their cause in their text, so their source chain is not repeated.
 pub fn prover_error<E: std::fmt::Display>(context: impl std::fmt::Display) -> impl FnOnce(E) -> anyhow::Error {
