@@ -10,9 +10,8 @@ use clap::{Args, Subcommand};
 use prover::{Keys, Prover};
 use serde::Serialize;
 
-use crate::apply::batch_error;
 use crate::exit::unusable_msg;
-use crate::files::{self, TxFile};
+use crate::files;
 use crate::output;
 use crate::zk;
 
@@ -77,15 +76,8 @@ pub struct KeyExportArgs {
 /// Arguments of `rollup export wtns`.
 #[derive(Debug, Args)]
 pub struct WtnsArgs {
-    /// Key directory written by `rollup setup` (the circuit's shape).
-    #[arg(long, value_name = "KEYDIR")]
-    keys: PathBuf,
-    /// The state file the batch starts from.
-    #[arg(long, value_name = "FILE")]
-    state: PathBuf,
-    /// The transactions file: at most the keys' batch size, applied all or nothing.
-    #[arg(long, value_name = "FILE")]
-    txs: PathBuf,
+    #[command(flatten)]
+    input: zk::BatchInputArgs,
     #[command(flatten)]
     out: OutArgs,
 }
@@ -163,14 +155,8 @@ fn export_from_keys(args: KeyExportArgs, format: Format) -> Result<()> {
 }
 
 fn export_wtns(args: WtnsArgs) -> Result<()> {
-    let inputs = [("--keys", args.keys.as_path()), ("--state", args.state.as_path()), ("--txs", args.txs.as_path())];
-    check_out(&args.out, &inputs)?;
-    let mut state = files::read_state(&args.state)?;
-    let file = TxFile::read(&args.txs, state.chain())?;
-    let txs = &file.transactions;
-    let shape = zk::shape_for_batch(&args.keys, &state, txs.len())?;
-    let keys = read_keys(&args.keys)?;
-    let record = state.apply_batch(txs, shape.batch_size).map_err(|err| batch_error(txs, err))?;
+    check_out(&args.out, &args.input.paths())?;
+    let zk::LoadedBatch { keys, record, .. } = args.input.load()?;
     let size = keys.meta.size;
     let assignment =
         Prover::new(keys).witness_assignment(&record).map_err(zk::prover_error("cannot build the witness"))?;

@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use clap::Args;
 use ledger::field::fr_to_decimal;
-use prover::{Keys, Prover};
+use prover::Prover;
 use serde::Serialize;
 
-use crate::apply::batch_error;
-use crate::files::{self, TxFile};
+use crate::files;
 use crate::output;
 use crate::progress::Spinner;
 use crate::zk::{self, BatchFile};
@@ -17,15 +16,8 @@ use crate::zk::{self, BatchFile};
 /// Arguments of `rollup prove`.
 #[derive(Debug, Args)]
 pub struct ProveArgs {
-    /// Key directory written by `rollup setup`.
-    #[arg(long, value_name = "KEYDIR")]
-    keys: PathBuf,
-    /// The state file the batch starts from.
-    #[arg(long, value_name = "FILE")]
-    state: PathBuf,
-    /// The transactions file: at most the keys' batch size, applied all or nothing.
-    #[arg(long, value_name = "FILE")]
-    txs: PathBuf,
+    #[command(flatten)]
+    input: zk::BatchInputArgs,
     /// Directory to write proof.json, public.json, proof.bin, batch.json and the new
     /// state.json to, all or nothing: written beside it and renamed into place, so a
     /// failure leaves no new file beside an old state. It must not exist (or be empty),
@@ -57,19 +49,10 @@ struct Summary {
 /// Runs `rollup prove`.
 pub fn run(args: ProveArgs) -> Result<()> {
     // Refused before any work, and checked again when writing.
-    let inputs = [("--keys", args.keys.as_path()), ("--state", args.state.as_path()), ("--txs", args.txs.as_path())];
-    files::refuse_overwriting_inputs("--out", &args.out, &inputs, args.force)?;
+    files::refuse_overwriting_inputs("--out", &args.out, &args.input.paths(), args.force)?;
     files::check_dir_target(&args.out, args.force, "--out")?;
-    let mut state = files::read_state(&args.state)?;
-    let file = TxFile::read(&args.txs, state.chain())?;
-    let txs = &file.transactions;
-
-    // The metadata first: a wrong key directory is refused before the large files load.
-    let shape = zk::shape_for_batch(&args.keys, &state, txs.len())?;
-    let keys_error = || zk::prover_error(format!("cannot read key directory {}", args.keys.display()));
-    let keys = Keys::read(&args.keys).map_err(keys_error())?;
-
-    let record = state.apply_batch(txs, shape.batch_size).map_err(|err| batch_error(txs, err))?;
+    let zk::LoadedBatch { keys, state, txs, record } = args.input.load()?;
+    let shape = keys.meta.shape;
     let mut rng = zk::os_rng()?;
     let mut progress = Spinner::new();
     let proof = Prover::new(keys)
@@ -77,8 +60,10 @@ pub fn run(args: ProveArgs) -> Result<()> {
         .map_err(zk::prover_error("cannot prove the batch"))?;
     drop(progress);
 
-    files::write_dir_atomically(&args.out, args.force, "--out", |dir| write_outputs(dir, &proof, &record, txs, &state))
-        .with_context(|| format!("cannot write the outputs to {}", args.out.display()))?;
+    files::write_dir_atomically(&args.out, args.force, "--out", |dir| {
+        write_outputs(dir, &proof, &record, &txs, &state)
+    })
+    .with_context(|| format!("cannot write the outputs to {}", args.out.display()))?;
     let t = proof.timings;
     let summary = Summary {
         transactions: txs.len(),

@@ -211,30 +211,70 @@ impl BatchPublic {
     }
 }
 
-/// Reads the key directory's metadata (before its large files) and checks that its shape proves
-/// batches of `state`'s tree and chain, and that `txs` transactions fit its slots.
-pub fn shape_for_batch(keys: &Path, state: &ledger::State, txs: usize) -> Result<BatchShape> {
-    let meta =
-        prover::keys::read_meta(keys).map_err(prover_error(format!("cannot read key directory {}", keys.display())))?;
-    let shape = meta.shape;
-    if shape.tree != state.shape() || shape.chain_id != state.chain() {
-        bail!(
-            "the keys in {} are for {} but the state is a depth {} {}-ary tree on chain {}",
-            keys.display(),
-            describe(&shape),
-            state.shape().depth(),
-            state.shape().arity().children(),
-            state.chain()
-        );
+/// The inputs of one batch: the keys that prove it, the state it starts from and its transactions
+/// (`rollup prove`, `rollup export wtns`).
+#[derive(Debug, Args)]
+pub struct BatchInputArgs {
+    /// Key directory written by `rollup setup`.
+    #[arg(long, value_name = "KEYDIR")]
+    pub keys: std::path::PathBuf,
+    /// The state file the batch starts from.
+    #[arg(long, value_name = "FILE")]
+    pub state: std::path::PathBuf,
+    /// The transactions file: at most the keys' batch size, applied all or nothing.
+    #[arg(long, value_name = "FILE")]
+    pub txs: std::path::PathBuf,
+}
+
+/// A batch's inputs read, checked against each other and applied.
+#[derive(Debug)]
+pub struct LoadedBatch {
+    /// The keys.
+    pub keys: prover::Keys,
+    /// The state after the batch.
+    pub state: ledger::State,
+    /// The transactions, as read.
+    pub txs: Vec<Transaction>,
+    /// The applied batch, padded to the keys' slots.
+    pub record: BatchRecord,
+}
+
+impl BatchInputArgs {
+    /// The input paths with their flags, for refusing to overwrite any of them.
+    pub fn paths(&self) -> [(&'static str, &Path); 3] {
+        [("--keys", self.keys.as_path()), ("--state", self.state.as_path()), ("--txs", self.txs.as_path())]
     }
-    if txs > shape.batch_size {
-        bail!(
-            "the keys in {} are for {}, the transactions file has {txs} transactions",
-            keys.display(),
-            describe(&shape)
-        );
+
+    /// Reads the state and the transactions, checks the key directory's metadata against them
+    /// before its large files load, then reads the keys and applies the batch.
+    pub fn load(&self) -> Result<LoadedBatch> {
+        let mut state = crate::files::read_state(&self.state)?;
+        let txs = crate::files::TxFile::read(&self.txs, state.chain())?.transactions;
+        let keys_error = || prover_error(format!("cannot read key directory {}", self.keys.display()));
+        let meta = prover::keys::read_meta(&self.keys).map_err(keys_error())?;
+        let shape = meta.shape;
+        if shape.tree != state.shape() || shape.chain_id != state.chain() {
+            bail!(
+                "the keys in {} are for {} but the state is a depth {} {}-ary tree on chain {}",
+                self.keys.display(),
+                describe(&shape),
+                state.shape().depth(),
+                state.shape().arity().children(),
+                state.chain()
+            );
+        }
+        if txs.len() > shape.batch_size {
+            bail!(
+                "the keys in {} are for {}, the transactions file has {} transactions",
+                self.keys.display(),
+                describe(&shape),
+                txs.len()
+            );
+        }
+        let keys = prover::Keys::read(&self.keys).map_err(keys_error())?;
+        let record = state.apply_batch(&txs, shape.batch_size).map_err(|err| crate::apply::batch_error(&txs, err))?;
+        Ok(LoadedBatch { keys, state, txs, record })
     }
-    Ok(shape)
 }
 
 /// A prover error under `context`, as one message: the prover's errors already name

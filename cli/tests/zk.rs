@@ -7,12 +7,15 @@
 //! installed with `npm ci --prefix verifier/tests/snarkjs` on first use. Set
 //! `SKIP_SNARKJS=1` to skip it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use circuits::BatchShape;
+use common::snarkjs_cli;
 use ledger::field::{fr_to_decimal, parse_fr};
 use ledger::{Arity, ChainId, State, StateFile, Transaction, TreeShape};
 use serde_json::Value;
@@ -90,36 +93,6 @@ fn read(path: &Path) -> String {
 fn read_state(path: &Path) -> State {
     let file: StateFile = serde_json::from_str(&read(path)).expect("parse state");
     State::from_file(&file).expect("valid state")
-}
-
-/// The pinned snarkjs CLI of the verifier crate's tests (installed on first use), or
-/// `None` when `SKIP_SNARKJS=1`.
-fn snarkjs_cli() -> Option<PathBuf> {
-    if std::env::var("SKIP_SNARKJS").is_ok_and(|v| v == "1") {
-        eprintln!("SKIP_SNARKJS=1: snarkjs interoperability check skipped");
-        return None;
-    }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../verifier/tests/snarkjs");
-    let cli = dir.join("node_modules/snarkjs/build/cli.cjs");
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        if !cli.is_file() {
-            eprintln!("installing the pinned snarkjs: npm ci --prefix {}", dir.display());
-            let status = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-                .arg(&dir)
-                .status()
-                .expect("`npm` must be on PATH to install snarkjs for this test");
-            assert!(status.success(), "npm ci failed for {}", dir.display());
-        }
-    });
-    assert!(
-        cli.is_file(),
-        "snarkjs is not installed at {}: run `npm ci --prefix verifier/tests/snarkjs` from the workspace root \
-         (or set SKIP_SNARKJS=1 to skip this check)",
-        cli.display()
-    );
-    Some(cli)
 }
 
 /// `snarkjs groth16 verify vk public proof`: its exit status and stdout.
