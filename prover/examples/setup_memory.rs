@@ -2,7 +2,8 @@
 //! (Linux only: `VmHWM`, reset between stages). Shows where a large setup spends its memory:
 //!
 //! ```sh
-//! cargo run --release -p prover --example setup_memory -- 16
+//! cargo run --release -p prover --example setup_memory -- 16            # the setup's own matrices
+//! cargo run --release -p prover --example setup_memory -- 16 arkworks   # finalize + to_matrices
 //! ```
 
 use ark_relations::gr1cs::{
@@ -31,6 +32,7 @@ fn stage(name: &str) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let slots: usize = std::env::args().nth(1).as_deref().unwrap_or("8").parse()?;
+    let arkworks = std::env::args().nth(2).as_deref() == Some("arkworks");
     let tree = TreeShape::new(32, Arity::Quaternary)?;
     let shape = BatchShape { tree, batch_size: slots, chain_id: ChainId::DEFAULT };
     stage("start");
@@ -39,12 +41,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     cs.set_mode(SynthesisMode::Setup);
     BatchCircuit::for_setup(shape).generate_constraints(cs.clone())?;
     stage("synthesis");
-    cs.finalize();
-    stage("finalize");
-    let matrices = cs.to_matrices()?.remove(R1CS_PREDICATE_LABEL).ok_or("no R1CS predicate")?;
+    let matrices = if arkworks {
+        cs.finalize();
+        stage("finalize");
+        let matrices = cs.to_matrices()?.remove(R1CS_PREDICATE_LABEL).ok_or("no R1CS predicate")?;
+        stage("to_matrices");
+        matrices
+    } else {
+        let inner = cs.borrow().ok_or("no constraint system")?;
+        let matrices = prover::matrices::r1cs_matrices(&inner)?;
+        drop(inner);
+        stage("matrices");
+        matrices
+    };
     let entries: usize = matrices.iter().flatten().map(Vec::len).sum();
     let constraints = matrices.first().map_or(0, Vec::len);
-    stage("to_matrices");
     println!(
         "{constraints} constraints, {entries} matrix entries ({:.1} per constraint)",
         entries as f64 / constraints as f64

@@ -21,16 +21,15 @@ pub mod error;
 pub mod groth16;
 pub mod iden3;
 pub mod keys;
+pub mod matrices;
 
 use std::time::Instant;
 
 use ark_bn254::Bn254;
 use ark_groth16::{Proof, ProvingKey};
-use ark_relations::gr1cs::R1CS_PREDICATE_LABEL;
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal, SynthesisMode,
 };
-use ark_relations::utils::matrix::Matrix;
 use ark_std::rand::{CryptoRng, RngCore};
 use ark_std::UniformRand;
 use circuits::{BatchCircuit, BatchShape};
@@ -73,9 +72,12 @@ pub fn setup<R: RngCore + CryptoRng>(
     cs.set_optimization_goal(OptimizationGoal::Constraints);
     cs.set_mode(SynthesisMode::Setup);
     BatchCircuit::for_setup(shape).generate_constraints(cs.clone())?;
-    cs.finalize();
     let size = size_of(&cs);
-    let matrices = r1cs_matrices(&cs)?;
+    // Not `cs.finalize()` + `cs.to_matrices()`: see `matrices` for the memory this saves.
+    let matrices = {
+        let inner = cs.borrow().ok_or_else(|| ProverError::Groth16("the constraint system is gone".into()))?;
+        matrices::r1cs_matrices(&inner)?
+    };
     drop(cs);
 
     // Our own generator works from the matrices just built (no second synthesis) and lays out
@@ -107,11 +109,6 @@ pub fn setup<R: RngCore + CryptoRng>(
         threads: rayon::current_num_threads(),
     };
     Ok(Keys { meta, pk, matrices })
-}
-
-fn r1cs_matrices(cs: &ConstraintSystemRef<Fr>) -> Result<Vec<Matrix<Fr>>> {
-    let mut all = cs.to_matrices().map_err(|e| ProverError::Groth16(e.to_string()))?;
-    all.remove(R1CS_PREDICATE_LABEL).ok_or_else(|| ProverError::Groth16("the circuit has no R1CS constraints".into()))
 }
 
 /// Time spent proving one batch.

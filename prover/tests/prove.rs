@@ -190,3 +190,25 @@ fn keys_for_another_circuit_are_refused() {
     let record = state.apply_batch(&txs, 1).unwrap();
     assert!(matches!(prover.prove(&record, &mut rng, &mut Silent), Err(ProverError::ShapeMismatch { .. })));
 }
+
+/// The setup's matrices (built without `finalize`) are arkworks' own, on the batch circuit.
+#[test]
+fn setup_matrices_equal_arkworks_finalize_and_to_matrices() {
+    use ark_relations::gr1cs::{
+        ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode, R1CS_PREDICATE_LABEL,
+    };
+    let synthesise = || {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        circuits::BatchCircuit::for_setup(shape(2)).generate_constraints(cs.clone()).unwrap();
+        cs
+    };
+    let cs = synthesise();
+    let ours = prover::matrices::r1cs_matrices(&cs.borrow().unwrap()).unwrap();
+    cs.finalize();
+    let theirs = cs.to_matrices().unwrap().remove(R1CS_PREDICATE_LABEL).unwrap();
+    assert_eq!(ours.len(), 3);
+    assert_eq!(ours[0].len(), cs.num_constraints());
+    assert!(ours == theirs, "the matrices differ from arkworks'");
+}
