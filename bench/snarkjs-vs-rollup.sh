@@ -9,7 +9,8 @@
 #   - `snarkjs groth16 prove` with snarkjs 0.7.6 under node (the pinned copy of
 #     verifier/tests/snarkjs, installed with `npm ci` on first use), from our .zkey and .wtns,
 # checks that `rollup verify` accepts snarkjs' proof, and prints both times and their ratio.
-# rapidsnark (iden3's C++ prover) is timed too when --rapidsnark names its `prover` binary.
+# rapidsnark (iden3's C++ prover) is timed too when --rapidsnark names its `prover` binary (build one
+# with bench/build-rapidsnark.sh), and its proof checked the same way.
 #
 # Usage: bench/snarkjs-vs-rollup.sh [--depth D] [--batch-size B] [--runs N] [--work DIR] [--keep]
 #                                   [--rollup BIN] [--rapidsnark BIN]
@@ -110,6 +111,9 @@ for run in $(seq 1 "$runs"); do
         "$rapidsnark" "$work/circuit.zkey" "$work/witness.wtns" "$work/rapid-proof.json" "$work/rapid-public.json"
         end="$(now)"
         rapid_walls+=("$(minus "$end" "$start")")
+        # rapidsnark writes snarkjs' proof JSON without its "curve" field, which our reader requires.
+        node -e 'const fs = require("fs"); const f = process.argv[1]; const p = JSON.parse(fs.readFileSync(f));
+                 p.curve = p.curve || "bn128"; fs.writeFileSync(f, JSON.stringify(p));' "$work/rapid-proof.json"
         "$rollup" verify --vk "$work/keys/vk.json" --proof "$work/rapid-proof.json" \
             --public "$work/rapid-public.json" >/dev/null
     fi
@@ -141,7 +145,7 @@ else
     for tool in cmake nasm g++; do command -v "$tool" >/dev/null || missing="$missing $tool"; done
     [ -f /usr/include/gmp.h ] || [ -f /usr/include/x86_64-linux-gnu/gmp.h ] || missing="$missing GMP(headers)"
     echo "rapidsnark: not measured: no --rapidsnark BIN given. It is iden3's C++ prover (github.com/iden3/rapidsnark)," \
-        "built from source with cmake, nasm, a C++ compiler and GMP; not vendored here." \
+        "built from source with cmake, nasm, a C++ compiler and GMP by bench/build-rapidsnark.sh; not vendored here." \
         "${missing:+Missing on this machine:$missing.}"
 fi
 [ "$keep" = 1 ] && echo "files kept in $work"
