@@ -244,20 +244,28 @@ impl Keys {
             }
             Ok((path, bytes))
         };
-        // Every checksum first: a corrupt file is named before any is parsed.
-        let [pk_file, m_file, vk_json_file, vk_bin_file] = files::CHECKSUMMED.map(read_listed);
-        let ((pk_path, pk_bytes), (m_path, m_bytes)) = (pk_file?, m_file?);
+        // The two large files are read, checked and parsed side by side (each file's bytes are
+        // dropped once parsed); every checksum error is still reported before any parse error,
+        // so a corrupt file is named as corrupt, not as malformed.
+        let parse_pk = |path: &Path, bytes: &[u8]| -> Result<ProvingKey<Bn254>> {
+            if bytes.len() < 8 || &bytes[..4] != PK_MAGIC {
+                return Err(bad(path, "not a proving key file"));
+            }
+            // Checked by checksum, so the (slow) point validation can be skipped.
+            ProvingKey::<Bn254>::deserialize_with_mode(&bytes[8..], Compress::No, Validate::No)
+                .map_err(|e| bad(path, e.to_string()))
+        };
+        let (pk_file, m_file) = rayon::join(
+            || read_listed(files::PK).map(|(path, bytes)| (parse_pk(&path, &bytes), path)),
+            || read_listed(files::MATRICES).map(|(path, bytes)| (matrices_from_bytes(&path, &bytes), path)),
+        );
+        let [vk_json_file, vk_bin_file] = [files::VK_JSON, files::VK_BIN].map(read_listed);
+        let ((pk, pk_path), (matrices, m_path)) = (pk_file?, m_file?);
         let ((vk_json_path, vk_json), (vk_bin_path, vk_bin)) = (vk_json_file?, vk_bin_file?);
 
-        let matrices = matrices_from_bytes(&m_path, &m_bytes)?;
+        let matrices = matrices?;
         check_matrices(&m_path, &meta.size, &matrices)?;
-
-        if pk_bytes.len() < 8 || &pk_bytes[..4] != PK_MAGIC {
-            return Err(bad(&pk_path, "not a proving key file"));
-        }
-        // Checked by checksum above, so the (slow) point validation can be skipped.
-        let pk = ProvingKey::<Bn254>::deserialize_with_mode(&pk_bytes[8..], Compress::No, Validate::No)
-            .map_err(|e| bad(&pk_path, e.to_string()))?;
+        let pk = pk?;
         check_proving_key(&pk_path, &meta.size, &pk)?;
         verifier::check_vk(&pk.vk).map_err(|e| bad(&pk_path, format!("verifying key: {e}")))?;
 
