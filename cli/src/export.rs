@@ -121,23 +121,33 @@ fn read_keys(dir: &Path) -> Result<Keys> {
     Keys::read(dir).map_err(zk::prover_error(format!("cannot read key directory {}", dir.display())))
 }
 
-fn write(out: &OutArgs, bytes: &[u8]) -> Result<u64> {
+/// Streams an export into --out, all or nothing: `write` gets a buffered temporary file beside
+/// it (renamed into place once complete and synced) and returns the bytes it wrote. The file
+/// is never built in memory, so exports of large circuits need no more than the keys do.
+fn write(
+    out: &OutArgs,
+    what: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> prover::Result<u64>,
+) -> Result<u64> {
     if let Some(parent) = out.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create directory {}", parent.display()))?;
     }
-    files::write_bytes(&out.out, bytes, false).with_context(|| format!("cannot write {}", out.out.display()))?;
-    Ok(bytes.len() as u64)
+    let mut written = 0;
+    files::write_streamed(&out.out, false, |file| {
+        written = write(file).map_err(zk::prover_error(what.to_string()))?;
+        Ok(())
+    })
+    .with_context(|| format!("cannot write {}", out.out.display()))?;
+    Ok(written)
 }
 
 fn export_from_keys(args: KeyExportArgs, format: Format) -> Result<()> {
     check_out(&args.out, &[("--keys", args.keys.as_path())])?;
     let keys = read_keys(&args.keys)?;
-    let (name, bytes) = match format {
-        Format::R1cs => (".r1cs", keys.r1cs_bytes()),
-        Format::Zkey => (".zkey", keys.zkey_bytes()),
+    let (name, written) = match format {
+        Format::R1cs => (".r1cs", write(&args.out, "cannot export the keys", |f| keys.write_r1cs(f))?),
+        Format::Zkey => (".zkey", write(&args.out, "cannot export the keys", |f| keys.write_zkey(f))?),
     };
-    let bytes = bytes.map_err(zk::prover_error("cannot export the keys"))?;
-    let written = write(&args.out, &bytes)?;
     let size = keys.meta.size;
     report(
         &args.out,
@@ -160,8 +170,7 @@ fn export_wtns(args: WtnsArgs) -> Result<()> {
     let size = keys.meta.size;
     let assignment =
         Prover::new(keys).witness_assignment(&record).map_err(zk::prover_error("cannot build the witness"))?;
-    let bytes = prover::iden3::wtns_bytes(&assignment).map_err(zk::prover_error("cannot export the witness"))?;
-    let written = write(&args.out, &bytes)?;
+    let written = write(&args.out, "cannot export the witness", |f| prover::iden3::write_wtns(f, &assignment))?;
     report(
         &args.out,
         Summary {

@@ -1,6 +1,7 @@
 //! The files the CLI reads and writes: state files (the ledger's `StateFile`),
 //! keys files and transactions files, with one clear error per failure; and the one
-//! place that writes: [`write_bytes`] (a single file: temporary file, sync, rename) and
+//! place that writes: [`write_bytes`] and [`write_streamed`] (a single file: temporary file, sync,
+//! rename) and
 //! [`write_dir_atomically`] (a whole directory: temporary directory, sync, rename), with
 //! the checks that refuse to overwrite an input or an existing directory without `--force`.
 
@@ -44,8 +45,19 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T, private: bool) -> Result
 /// directory, are synced, and the file is renamed into place and the directory synced.
 /// A failed write removes the temporary file and leaves any file at `path` as it was.
 pub fn write_bytes(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+    write_streamed(path, private, |file| Ok(file.write_all(bytes)?))
+}
+
+/// Writes one file all or nothing as [`write_bytes`] does, but from `fill`, which writes into a
+/// buffered temporary file (seeking is allowed): a file larger than memory never has to be
+/// built there first.
+pub fn write_streamed(
+    path: &Path,
+    private: bool,
+    fill: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<()>,
+) -> Result<()> {
     let tmp = beside(path, "tmp")?;
-    let result = write_new(&tmp, bytes, private).and_then(|()| {
+    let result = write_new(&tmp, private, fill).and_then(|()| {
         fs::rename(&tmp, path)?;
         sync_dir(parent_of(path))
     });
@@ -200,7 +212,11 @@ fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+fn write_new(
+    path: &Path,
+    private: bool,
+    fill: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<()>,
+) -> Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -210,8 +226,9 @@ fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     }
     #[cfg(not(unix))]
     let _ = private;
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, options.open(path)?);
+    fill(&mut file)?;
+    let file = file.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     Ok(())
 }

@@ -52,6 +52,7 @@ use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, One, PrimeField, Zero};
 use ark_groth16::ProvingKey;
 use ark_relations::utils::matrix::Matrix;
+use std::io::{self, Cursor, Seek, SeekFrom, Write};
 
 use crate::error::{ProverError, Result};
 use crate::keys::Keys;
@@ -114,48 +115,71 @@ fn as_u32(format: &'static str, what: &str, n: usize) -> Result<u32> {
     u32::try_from(n).map_err(|_| refuse(format, format!("{what} = {n} does not fit the format's 32 bits")))
 }
 
-/// An iden3 bin file being written: sections as `binfileutils` writes them.
-struct BinWriter {
-    out: Vec<u8>,
-    open: Option<usize>,
+/// An iden3 bin file being written, as `binfileutils` writes it, straight into `out` (a file, or
+/// a `Cursor` for the `*_bytes` functions): a section's length is patched by seeking back to it
+/// once the section is complete. The first I/O error is kept and every later write skipped;
+/// [`BinWriter::finish`] returns it.
+struct BinWriter<W: Write + Seek> {
+    out: W,
+    /// Bytes written so far (the position in `out`).
+    written: u64,
+    /// Where the open section's length goes.
+    open: Option<u64>,
+    error: Option<io::Error>,
 }
 
-impl BinWriter {
-    fn new(magic: &[u8; 4], version: u32, sections: u32, capacity: usize) -> Self {
-        let mut out = Vec::with_capacity(capacity);
-        out.extend_from_slice(magic);
-        out.extend_from_slice(&version.to_le_bytes());
-        out.extend_from_slice(&sections.to_le_bytes());
-        BinWriter { out, open: None }
+impl<W: Write + Seek> BinWriter<W> {
+    fn new(out: W, magic: &[u8; 4], version: u32, sections: u32) -> Self {
+        let mut w = BinWriter { out, written: 0, open: None, error: None };
+        w.bytes(magic);
+        w.u32(version);
+        w.u32(sections);
+        w
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        if self.error.is_none() {
+            match self.out.write_all(bytes) {
+                Ok(()) => self.written += bytes.len() as u64,
+                Err(e) => self.error = Some(e),
+            }
+        }
     }
 
     /// Opens a section: its type and a length patched by [`BinWriter::end`].
     fn start(&mut self, id: u32) {
         debug_assert!(self.open.is_none(), "sections do not nest");
         self.u32(id);
-        self.open = Some(self.out.len());
+        self.open = Some(self.written);
         self.u64(0);
     }
 
     fn end(&mut self) {
         let at = self.open.take().expect("a section is open");
-        let len = (self.out.len() - at - 8) as u64;
-        self.out[at..at + 8].copy_from_slice(&len.to_le_bytes());
+        if self.error.is_none() {
+            let len = self.written - at - 8;
+            let patched = (|| {
+                self.out.seek(SeekFrom::Start(at))?;
+                self.out.write_all(&len.to_le_bytes())?;
+                self.out.seek(SeekFrom::Start(self.written)).map(drop)
+            })();
+            self.error = patched.err();
+        }
     }
 
     fn u32(&mut self, v: u32) {
-        self.out.extend_from_slice(&v.to_le_bytes());
+        self.bytes(&v.to_le_bytes());
     }
 
     fn u64(&mut self, v: u64) {
-        self.out.extend_from_slice(&v.to_le_bytes());
+        self.bytes(&v.to_le_bytes());
     }
 
     /// A big integer, little-endian, in exactly [`N8`] bytes.
     fn bigint(&mut self, limbs: impl BigInteger) {
         let bytes = limbs.to_bytes_le();
         debug_assert_eq!(bytes.len(), N8);
-        self.out.extend_from_slice(&bytes);
+        self.bytes(&bytes);
     }
 
     /// A scalar in standard form.
@@ -163,10 +187,24 @@ impl BinWriter {
         self.bigint(x.into_bigint());
     }
 
-    fn finish(self) -> Vec<u8> {
+    /// Flushes; the bytes written, or the first I/O error.
+    fn finish(mut self, format: &'static str) -> Result<u64> {
         debug_assert!(self.open.is_none());
-        self.out
+        if self.error.is_none() {
+            self.error = self.out.flush().err();
+        }
+        match self.error {
+            None => Ok(self.written),
+            Some(e) => Err(refuse(format, e.to_string())),
+        }
     }
+}
+
+/// Runs a writer into memory.
+fn to_vec(write: impl FnOnce(&mut Cursor<Vec<u8>>) -> Result<u64>) -> Result<Vec<u8>> {
+    let mut cursor = Cursor::new(Vec::new());
+    write(&mut cursor)?;
+    Ok(cursor.into_inner())
 }
 
 /// Montgomery forms, as ffjavascript keeps its elements.
@@ -185,37 +223,37 @@ impl Montgomery {
         }
     }
 
-    fn fq(&self, w: &mut BinWriter, x: &Fq) {
+    fn fq<W: Write + Seek>(&self, w: &mut BinWriter<W>, x: &Fq) {
         w.bigint((*x * self.r_q).into_bigint());
     }
 
-    fn fq2(&self, w: &mut BinWriter, x: &Fq2) {
+    fn fq2<W: Write + Seek>(&self, w: &mut BinWriter<W>, x: &Fq2) {
         self.fq(w, &x.c0);
         self.fq(w, &x.c1);
     }
 
-    fn g1(&self, w: &mut BinWriter, p: &G1Affine) {
+    fn g1<W: Write + Seek>(&self, w: &mut BinWriter<W>, p: &G1Affine) {
         match p.xy() {
             Some((x, y)) => {
                 self.fq(w, &x);
                 self.fq(w, &y);
             }
-            None => w.out.extend_from_slice(&[0; G1_BYTES]),
+            None => w.bytes(&[0; G1_BYTES]),
         }
     }
 
-    fn g2(&self, w: &mut BinWriter, p: &G2Affine) {
+    fn g2<W: Write + Seek>(&self, w: &mut BinWriter<W>, p: &G2Affine) {
         match p.xy() {
             Some((x, y)) => {
                 self.fq2(w, &x);
                 self.fq2(w, &y);
             }
-            None => w.out.extend_from_slice(&[0; G2_BYTES]),
+            None => w.bytes(&[0; G2_BYTES]),
         }
     }
 
     /// A `.zkey` coefficient: the standard form of `v·R²`.
-    fn coefficient(&self, w: &mut BinWriter, v: &Fr) {
+    fn coefficient<W: Write + Seek>(&self, w: &mut BinWriter<W>, v: &Fr) {
         w.fr(&(*v * self.r2_r));
     }
 }
@@ -240,35 +278,35 @@ fn linear_combination(row: &[(Fr, usize)]) -> Lc {
     merged
 }
 
-/// The three matrices of a circuit of `wires` wires, checked: as many rows each, every wire
-/// in range; returned as linear combinations.
-fn checked_rows(format: &'static str, matrices: &[Matrix<Fr>], wires: usize) -> Result<[Vec<Lc>; 3]> {
+/// The three matrices `[A, B, C]` of a circuit of `wires` wires, checked: as many rows each, every
+/// wire in range. Rows are turned into linear combinations one at a time as they are written, so
+/// an export holds no second copy of the matrices.
+fn checked_matrices<'m>(format: &'static str, matrices: &'m [Matrix<Fr>], wires: usize) -> Result<[&'m Matrix<Fr>; 3]> {
     let [a, b, c] = matrices else {
         return Err(refuse(format, format!("{} matrices, R1CS has 3 (A, B, C)", matrices.len())));
     };
     if a.len() != b.len() || a.len() != c.len() {
         return Err(refuse(format, format!("the matrices have {}, {} and {} rows", a.len(), b.len(), c.len())));
     }
-    let rows = |m: &Matrix<Fr>| -> Result<Vec<Lc>> {
-        m.iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let lc = linear_combination(row);
-                match lc.last() {
-                    Some(&(wire, _)) if wire >= wires => {
-                        Err(refuse(format, format!("constraint {i} names wire {wire}, the circuit has {wires}")))
-                    }
-                    _ => Ok(lc),
-                }
-            })
-            .collect()
-    };
-    Ok([rows(a)?, rows(b)?, rows(c)?])
+    for m in [a, b, c] {
+        for (i, row) in m.iter().enumerate() {
+            if let Some(&(_, wire)) = row.iter().find(|&&(_, wire)| wire >= wires) {
+                return Err(refuse(format, format!("constraint {i} names wire {wire}, the circuit has {wires}")));
+            }
+        }
+    }
+    Ok([a, b, c])
 }
 
-/// The `.r1cs` file of a circuit: its matrices `[A, B, C]` over `instance_variables` instance
-/// variables (the constant one first) and `witness_variables` witness variables.
-pub fn r1cs_bytes(matrices: &[Matrix<Fr>], instance_variables: usize, witness_variables: usize) -> Result<Vec<u8>> {
+/// Writes the `.r1cs` file of a circuit to `out`: its matrices `[A, B, C]` over
+/// `instance_variables` instance variables (the constant one first) and `witness_variables`
+/// witness variables. Returns the bytes written.
+pub fn write_r1cs<W: Write + Seek>(
+    out: W,
+    matrices: &[Matrix<Fr>],
+    instance_variables: usize,
+    witness_variables: usize,
+) -> Result<u64> {
     const F: &str = ".r1cs";
     if instance_variables == 0 {
         return Err(refuse(F, "no instance variables: wire 0 is the constant one"));
@@ -276,11 +314,10 @@ pub fn r1cs_bytes(matrices: &[Matrix<Fr>], instance_variables: usize, witness_va
     let wires =
         instance_variables.checked_add(witness_variables).ok_or_else(|| refuse(F, "the number of wires overflows"))?;
     let n_wires = as_u32(F, "nWires", wires)?;
-    let rows = checked_rows(F, matrices, wires)?;
+    let rows = checked_matrices(F, matrices, wires)?;
     let constraints = as_u32(F, "mConstraints", rows[0].len())?;
-    let terms: usize = rows.iter().flatten().map(Vec::len).sum();
 
-    let mut w = BinWriter::new(b"r1cs", R1CS_VERSION, 3, 64 + rows[0].len() * 12 + terms * (4 + N8) + wires * 8);
+    let mut w = BinWriter::new(out, b"r1cs", R1CS_VERSION, 3);
     w.start(section::R1CS_HEADER);
     w.u32(N8 as u32);
     w.bigint(Fr::MODULUS);
@@ -294,10 +331,10 @@ pub fn r1cs_bytes(matrices: &[Matrix<Fr>], instance_variables: usize, witness_va
 
     w.start(section::R1CS_CONSTRAINTS);
     for i in 0..rows[0].len() {
-        for matrix in &rows {
-            let lc = &matrix[i];
+        for matrix in rows {
+            let lc = linear_combination(&matrix[i]);
             w.u32(lc.len() as u32);
-            for (wire, coeff) in lc {
+            for (wire, coeff) in &lc {
                 w.u32(*wire as u32);
                 w.fr(coeff);
             }
@@ -310,17 +347,23 @@ pub fn r1cs_bytes(matrices: &[Matrix<Fr>], instance_variables: usize, witness_va
         w.u64(label);
     }
     w.end();
-    Ok(w.finish())
+    w.finish(F)
 }
 
-/// The `.wtns` file of a full assignment in wire order (`assignment[0]` is the constant one).
-pub fn wtns_bytes(assignment: &[Fr]) -> Result<Vec<u8>> {
+/// The `.r1cs` file of a circuit, in memory (see [`write_r1cs`]).
+pub fn r1cs_bytes(matrices: &[Matrix<Fr>], instance_variables: usize, witness_variables: usize) -> Result<Vec<u8>> {
+    to_vec(|out| write_r1cs(out, matrices, instance_variables, witness_variables))
+}
+
+/// Writes the `.wtns` file of a full assignment in wire order (`assignment[0]` is the constant
+/// one) to `out`. Returns the bytes written.
+pub fn write_wtns<W: Write + Seek>(out: W, assignment: &[Fr]) -> Result<u64> {
     const F: &str = ".wtns";
     if assignment.first().is_none_or(|one| !one.is_one()) {
         return Err(refuse(F, "the assignment must start with the constant one"));
     }
     let n = as_u32(F, "nWitness", assignment.len())?;
-    let mut w = BinWriter::new(b"wtns", WTNS_VERSION, 2, 64 + assignment.len() * N8);
+    let mut w = BinWriter::new(out, b"wtns", WTNS_VERSION, 2);
     w.start(section::WTNS_HEADER);
     w.u32(N8 as u32);
     w.bigint(Fr::MODULUS);
@@ -331,12 +374,23 @@ pub fn wtns_bytes(assignment: &[Fr]) -> Result<Vec<u8>> {
         w.fr(value);
     }
     w.end();
-    Ok(w.finish())
+    w.finish(F)
 }
 
-/// The Groth16 `.zkey` of a proving key in [`crate::groth16`]'s layout, with the matrices it was
-/// made from and its number of instance variables (the constant one included).
-pub fn zkey_bytes(pk: &ProvingKey<Bn254>, matrices: &[Matrix<Fr>], instance_variables: usize) -> Result<Vec<u8>> {
+/// The `.wtns` file of a full assignment, in memory (see [`write_wtns`]).
+pub fn wtns_bytes(assignment: &[Fr]) -> Result<Vec<u8>> {
+    to_vec(|out| write_wtns(out, assignment))
+}
+
+/// Writes the Groth16 `.zkey` of a proving key in [`crate::groth16`]'s layout to `out`, with the
+/// matrices it was made from and its number of instance variables (the constant one included).
+/// Returns the bytes written.
+pub fn write_zkey<W: Write + Seek>(
+    out: W,
+    pk: &ProvingKey<Bn254>,
+    matrices: &[Matrix<Fr>],
+    instance_variables: usize,
+) -> Result<u64> {
     const F: &str = ".zkey";
     let vars = pk.a_query.len();
     if instance_variables == 0 || instance_variables > vars {
@@ -357,7 +411,7 @@ pub fn zkey_bytes(pk: &ProvingKey<Bn254>, matrices: &[Matrix<Fr>], instance_vari
             format!("IC has {} points for {instance_variables} instance variables", pk.vk.gamma_abc_g1.len()),
         ));
     }
-    let rows = checked_rows(F, matrices, vars)?;
+    let rows = checked_matrices(F, matrices, vars)?;
     let constraints = rows[0].len();
     let domain_size = pk.h_query.len();
     let needed = constraints.checked_add(instance_variables).ok_or_else(|| refuse(F, "too many rows"))?;
@@ -371,14 +425,11 @@ pub fn zkey_bytes(pk: &ProvingKey<Bn254>, matrices: &[Matrix<Fr>], instance_vari
     let n_public = as_u32(F, "nPublic", instance_variables - 1)?;
     let n_domain = as_u32(F, "domainSize", domain_size)?;
     as_u32(F, "the last QAP row", needed)?;
-    let coefficients = rows[0].iter().chain(&rows[1]).map(Vec::len).sum::<usize>() + instance_variables;
+    let terms = |m: &Matrix<Fr>| m.iter().map(|row| linear_combination(row).len()).sum::<usize>();
+    let coefficients = terms(rows[0]) + terms(rows[1]) + instance_variables;
     let n_coefficients = as_u32(F, "the number of coefficients", coefficients)?;
 
-    let capacity = 1024
-        + coefficients * (12 + N8)
-        + (instance_variables + domain_size + vars - instance_variables + 2 * vars) * G1_BYTES
-        + vars * G2_BYTES;
-    let mut w = BinWriter::new(b"zkey", ZKEY_VERSION, 10, capacity);
+    let mut w = BinWriter::new(out, b"zkey", ZKEY_VERSION, 10);
     let m = Montgomery::new();
 
     w.start(section::ZKEY_HEADER);
@@ -405,7 +456,7 @@ pub fn zkey_bytes(pk: &ProvingKey<Bn254>, matrices: &[Matrix<Fr>], instance_vari
     w.u32(n_coefficients);
     for c in 0..constraints {
         for (matrix, rows) in rows[..2].iter().enumerate() {
-            for (wire, coeff) in &rows[c] {
+            for (wire, coeff) in &linear_combination(&rows[c]) {
                 w.u32(matrix as u32);
                 w.u32(c as u32);
                 w.u32(*wire as u32);
@@ -421,7 +472,7 @@ pub fn zkey_bytes(pk: &ProvingKey<Bn254>, matrices: &[Matrix<Fr>], instance_vari
     }
     w.end();
 
-    let g1_section = |w: &mut BinWriter, id: u32, points: &[G1Affine]| {
+    let g1_section = |w: &mut BinWriter<W>, id: u32, points: &[G1Affine]| {
         w.start(id);
         for p in points {
             m.g1(w, p);
@@ -440,10 +491,15 @@ pub fn zkey_bytes(pk: &ProvingKey<Bn254>, matrices: &[Matrix<Fr>], instance_vari
     w.end();
 
     w.start(section::ZKEY_CONTRIBUTIONS);
-    w.out.extend_from_slice(&[0; 64]);
+    w.bytes(&[0; 64]);
     w.u32(0);
     w.end();
-    Ok(w.finish())
+    w.finish(F)
+}
+
+/// The Groth16 `.zkey` of a proving key, in memory (see [`write_zkey`]).
+pub fn zkey_bytes(pk: &ProvingKey<Bn254>, matrices: &[Matrix<Fr>], instance_variables: usize) -> Result<Vec<u8>> {
+    to_vec(|out| write_zkey(out, pk, matrices, instance_variables))
 }
 
 impl Keys {
@@ -452,9 +508,19 @@ impl Keys {
         r1cs_bytes(&self.matrices, self.meta.size.instance_variables, self.meta.size.witness_variables)
     }
 
+    /// Writes the circuit of these keys as a `.r1cs` file to `out`; the bytes written.
+    pub fn write_r1cs<W: Write + Seek>(&self, out: W) -> Result<u64> {
+        write_r1cs(out, &self.matrices, self.meta.size.instance_variables, self.meta.size.witness_variables)
+    }
+
     /// These keys as a Groth16 `.zkey` file.
     pub fn zkey_bytes(&self) -> Result<Vec<u8>> {
         zkey_bytes(&self.pk, &self.matrices, self.meta.size.instance_variables)
+    }
+
+    /// Writes these keys as a Groth16 `.zkey` file to `out`; the bytes written.
+    pub fn write_zkey<W: Write + Seek>(&self, out: W) -> Result<u64> {
+        write_zkey(out, &self.pk, &self.matrices, self.meta.size.instance_variables)
     }
 }
 
@@ -740,11 +806,53 @@ mod tests {
     fn zkey_coordinates_are_in_montgomery_form() {
         // The generator of G1 is (1, 2): in Montgomery form x is R mod q.
         let g = G1Affine::generator();
-        let mut w = BinWriter::new(b"test", 0, 0, 0);
+        let mut out = Cursor::new(Vec::new());
+        let mut w = BinWriter::new(&mut out, b"test", 0, 0);
         Montgomery::new().g1(&mut w, &g);
-        let bytes = w.finish();
+        w.finish("test").unwrap();
+        let bytes = out.into_inner();
         assert_eq!(bytes[12..44], modulus_bytes(Fq::R));
         assert_eq!(g1_at(&bytes, 12), g);
+    }
+
+    /// A file that fills up after `room` bytes.
+    struct Full {
+        inner: Cursor<Vec<u8>>,
+        room: u64,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.inner.position() + buf.len() as u64 > self.room {
+                return Err(io::Error::other("no space left"));
+            }
+            self.inner.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Seek for Full {
+        fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+            self.inner.seek(to)
+        }
+    }
+
+    #[test]
+    fn a_write_error_is_an_error_and_streaming_equals_the_bytes() {
+        let mut rng = ChaCha20Rng::seed_from_u64(13);
+        let m = matrices();
+        let pk = groth16::generate(&m, 3, 3, &mut rng).unwrap();
+        let whole = zkey_bytes(&pk, &m, 3).unwrap();
+        for room in [0, 11, 100, whole.len() as u64 - 1] {
+            let full = Full { inner: Cursor::new(Vec::new()), room };
+            let err = write_zkey(full, &pk, &m, 3).unwrap_err();
+            assert!(err.to_string().contains("no space left"), "{err}");
+        }
+        let mut exact = Full { inner: Cursor::new(Vec::new()), room: whole.len() as u64 };
+        assert_eq!(write_zkey(&mut exact, &pk, &m, 3).unwrap(), whole.len() as u64);
+        assert_eq!(exact.inner.into_inner(), whole);
     }
 
     #[test]
