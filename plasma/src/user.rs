@@ -83,6 +83,8 @@ pub struct User {
     pub exit_mode: bool,
     /// The output it tried to exit although spent, if it cheated.
     pub cheated: Option<UtxoPos>,
+    /// Whether it gave up on a censoring operator and exits every included output it owns.
+    pub leaving: bool,
 }
 
 fn proof_of(view: &ChildChain, depth: u32, pos: UtxoPos) -> Option<(PlasmaTx, MerkleProof)> {
@@ -105,6 +107,7 @@ impl User {
             piggybacked: BTreeSet::new(),
             exit_mode: false,
             cheated: None,
+            leaving: false,
         }
     }
 
@@ -205,6 +208,11 @@ impl User {
                 continue;
             }
             acted |= self.standard_exit(world, view, depth, pos)?;
+        }
+        if self.leaving {
+            for (pos, _) in self.spendable(view) {
+                acted |= self.standard_exit(world, view, depth, pos)?;
+            }
         }
         if view.bad.is_some() && !self.exit_mode {
             self.exit_mode = true;
