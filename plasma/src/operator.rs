@@ -1,7 +1,9 @@
 //! The operator: collects signed transactions, builds blocks, commits their roots to L1 and publishes their
 //! data — or attacks ([`Attack`]): withholds a block's data, or includes an invalid transaction that steals
 //! someone else's output, and in both cases exits the stolen output and tries to challenge the victim's own
-//! exit with the forged spend (which the contract refuses: the victim never signed it).
+//! exit with the forged spend (which the contract refuses: the victim never signed it) — or censors one user:
+//! it keeps making valid blocks, refuses that user's transactions, and tries the same forged challenge on
+//! the exits the user then starts.
 
 use std::collections::BTreeSet;
 

@@ -5,7 +5,8 @@
 //! invalid, it exits everything it owns, with standard exits for outputs included before the bad block and
 //! in-flight exits (piggybacking its outputs) for its transactions in or after it. An offline user does
 //! nothing from the attack on. A cheating user also tries once to exit an output it already spent, with a
-//! standard exit and with an in-flight exit of a second, double-spending transaction.
+//! standard exit and with an in-flight exit of a second, double-spending transaction. A user the operator
+//! censors gives up after a wait ([`User::leaving`]) and standard-exits every included output it owns.
 //!
 //! The [`Challenger`] watches every exit against the published blocks and the transactions revealed on L1:
 //! it challenges standard exits of spent outputs, piggybacks of spent inputs or outputs, and in-flight exits
