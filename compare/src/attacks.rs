@@ -990,6 +990,59 @@ fn plasma_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
     let withheld = run(Scenario { attack: PAttack::Withhold, attack_block: 1, ..base.clone() })?;
     let cheat = run(Scenario { attack: PAttack::Withhold, attack_block: 1, cheaters: 1, ..base.clone() })?;
     let offline = run(Scenario { attack: PAttack::Withhold, attack_block: 1, offline_share: 0.5, ..base.clone() })?;
+    // Censorship: the operator refuses the first payer's transactions; that user waits and exits.
+    let censored_user = base.workload.as_ref().and_then(|w| w.first()).map_or(0, |p| match *p {
+        plasma::Payment::Transfer { from, .. } | plasma::Payment::Withdraw { from, .. } => from,
+    });
+    let censor = run(Scenario { attack: PAttack::Censor, censored_user, ..base.clone() })?;
+    let censorship = match &censor.censorship {
+        Some(c) => {
+            let back = c.l1_balance_after + c.fees_paid;
+            let whole = c.recovered_at.is_some()
+                && back >= c.l1_balance_before
+                && back - c.l1_balance_before == c.plasma_balance
+                && c.exits_challenged == 0
+                && censor.online_users_whole
+                && censor.eth_conserved
+                && censor.contract_solvent;
+            let wait = base.censorship_wait_seconds as f64 / 3600.0;
+            if whole {
+                let delay = c.recovered_at.map_or(0, |t| t.saturating_sub(c.first_refused_at));
+                Outcome::held(
+                    "",
+                    delay as f64,
+                    c.gas_used,
+                    format!(
+                        "the operator refused the user's {} transaction(s) and kept making blocks; after a {wait:.0}-hour \
+                         wait the user started standard exits of its included outputs ({} L1 calls, {} gas, {} wei of \
+                         fees), the operator's {} forged challenge(s) were refused, and its L1 balance rose by its whole \
+                         Plasma balance ({:.4} ETH) less those fees, {:.2} days after the first refusal",
+                        c.refused_txs,
+                        c.l1_txs,
+                        c.gas_used,
+                        c.fees_paid,
+                        censor.forged_challenges_refused,
+                        c.plasma_balance as f64 / 1e18,
+                        delay as f64 / 86_400.0
+                    ),
+                )
+            } else {
+                let lost = c.plasma_balance.saturating_sub(c.paid_out);
+                Outcome::broken(
+                    "",
+                    vec![Loss { party: Party::Users, wei: lost }],
+                    None,
+                    c.gas_used,
+                    format!(
+                        "the censored user got {:.4} ETH of its {:.4} ETH Plasma balance back on L1",
+                        c.paid_out as f64 / 1e18,
+                        c.plasma_balance as f64 / 1e18
+                    ),
+                )
+            }
+        }
+        None => Outcome::broken("", vec![], None, 0, "the censored user sent no transaction to refuse".into()),
+    };
     let exit_gas = withheld.exit_gas.max(invalid.exit_gas);
     let mass = |c: &MassExitConfig| mass_exit::computed(c, cfg.mass_exit_users, exit_gas).map_err(err);
     let normal = mass(&MassExitConfig::default())?;
@@ -1047,14 +1100,7 @@ fn plasma_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
                 "no committee: a single operator; its attacks are the invalid-state and withholding rows",
             )],
         ),
-        cell(
-            PLASMA,
-            Attack::Censorship,
-            vec![Outcome::na(
-                "not modelled: plasma::run has no censoring operator; a censored user's recourse is the standard \
-                 exit of its last included output, as in the withholding row",
-            )],
-        ),
+        cell(PLASMA, Attack::Censorship, vec![censorship]),
         cell(PLASMA, Attack::StaleState, vec![stale]),
         cell(PLASMA, Attack::UsersOffline, vec![judge(&offline, "half the users offline when a block is withheld")]),
         cell(
@@ -1186,6 +1232,13 @@ mod tests {
         // Plasma: the run holds, the mass exit of the configured users does not fit in the period.
         assert_eq!(verdicts(PLASMA, Attack::DataWithholding), vec![Verdict::Held, Verdict::Broken]);
         assert!(m.cell(PLASMA, Attack::DataWithholding).unwrap().outcomes[1].computed);
+        // Plasma: the censored user exits; back after the wait and the exit period, without losing anything.
+        assert_eq!(verdicts(PLASMA, Attack::Censorship), vec![Verdict::Held]);
+        let censored = &m.cell(PLASMA, Attack::Censorship).unwrap().outcomes[0];
+        let period = plasma::contract::PlasmaParams::DEFAULT_MIN_EXIT_PERIOD as f64;
+        let back = censored.recovery_seconds.unwrap();
+        assert!(back >= period && back <= 2.0 * period + 2.0 * 3600.0, "{censored:?}");
+        assert!(censored.honest_l1_gas > 100_000 && !censored.computed);
         // Channels: a revoked state is punished when the victim is online (or has a tower), stolen without.
         assert_eq!(verdicts(CHANNELS, Attack::StaleState), vec![Verdict::Held, Verdict::Held]);
         assert_eq!(verdicts(CHANNELS, Attack::UsersOffline), vec![Verdict::Broken]);

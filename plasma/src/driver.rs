@@ -12,6 +12,15 @@
 //! the operator acts, then users, then the challenger; when nobody has anything to do the chain jumps to the
 //! next event. The run ends when every exit is processed and every online party has withdrawn its credit.
 //!
+//! # Censorship
+//! Under [`Attack::Censor`] the operator keeps making and publishing valid blocks but refuses every
+//! transaction spending the outputs of user `censored_user`. That user waits `censorship_wait_seconds` from
+//! its first refused transaction (default one hour, [`Scenario::DEFAULT_CENSORSHIP_WAIT`]), then gives up
+//! and starts a standard exit of every output it owns in the published chain (and of any that arrives
+//! later), through the contract, with its bond; `processExits` pays them at their priority. Payments by
+//! others that could only be funded by a refused payment are never sent. [`Report::censorship`] measures the
+//! delay, the user's L1 gas and fees, and its L1 balance before and after.
+//!
 //! # Truth
 //! A user is *entitled* to its deposit plus what valid transactions paid it, less what it spent: the
 //! transactions the operator accepted, in-flight or included, never the forged one. Under attack, every
@@ -92,6 +101,16 @@ pub struct Scenario {
     pub piggyback_bond: Wei,
     /// Simulated seconds after which the run stops.
     pub max_seconds: u64,
+    /// The user a censoring operator ([`Attack::Censor`]) refuses.
+    pub censored_user: u32,
+    /// Seconds the censored user waits after its first refused transaction before exiting.
+    pub censorship_wait_seconds: u64,
+}
+
+impl Scenario {
+    /// One hour (300 L1 slots, hundreds of child blocks at the default interval): long past any honest
+    /// operator's inclusion delay.
+    pub const DEFAULT_CENSORSHIP_WAIT: u64 = 3600;
 }
 
 impl Default for Scenario {
@@ -118,6 +137,8 @@ impl Default for Scenario {
             in_flight_exit_bond: p.in_flight_exit_bond,
             piggyback_bond: p.piggyback_bond,
             max_seconds: 60 * 24 * 3600,
+            censored_user: 0,
+            censorship_wait_seconds: Scenario::DEFAULT_CENSORSHIP_WAIT,
         }
     }
 }
@@ -142,6 +163,39 @@ pub struct UserOutcome {
     pub withdrawals_made: Wei,
     /// Bonds it posted and did not get back (taken by challengers).
     pub bonds_lost: Wei,
+}
+
+/// What a censored user measured on L1 (times by the L1 clock).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Censorship {
+    /// The censored user.
+    pub user: Address,
+    /// Its transactions the operator refused.
+    pub refused_txs: usize,
+    /// When the operator refused its first transaction.
+    pub first_refused_at: u64,
+    /// When it started its first exit.
+    pub exit_started_at: Option<u64>,
+    /// When its last exit was paid by `processExits`.
+    pub last_exit_paid_at: Option<u64>,
+    /// When it withdrew the last of its credit to its L1 balance.
+    pub recovered_at: Option<u64>,
+    /// What it owned on the child chain (deposit + received − spent): its entitlement.
+    pub plasma_balance: Wei,
+    /// What its exits paid (bonds excluded).
+    pub paid_out: Wei,
+    /// Its L1 balance just before its first refused transaction, and at the end.
+    pub l1_balance_before: Wei,
+    /// See `l1_balance_before`.
+    pub l1_balance_after: Wei,
+    /// L1 transactions it sent after the first refusal, their gas and what it paid for them.
+    pub l1_txs: usize,
+    /// See `l1_txs`.
+    pub gas_used: u64,
+    /// See `l1_txs`.
+    pub fees_paid: Wei,
+    /// Its standard exits that were challenged successfully.
+    pub exits_challenged: usize,
 }
 
 /// Gas of one kind of call.
@@ -234,6 +288,8 @@ pub struct Report {
     pub contract_solvent: bool,
     /// Simulated seconds.
     pub simulated_seconds: u64,
+    /// Under [`Attack::Censor`]: what the censored user measured (`None` if it never sent a transaction).
+    pub censorship: Option<Censorship>,
 }
 
 /// Seeded payments: random transfers between users, and withdrawals in `withdrawal_share`, each of 1 gwei
@@ -284,6 +340,9 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
     if s.min_exit_period < 2 {
         return Err(PlasmaError::InvalidScenario("the exit period must be at least 2 seconds".into()));
     }
+    if s.attack == Attack::Censor && s.censored_user >= s.users {
+        return Err(PlasmaError::InvalidScenario("the censored user is not a user".into()));
+    }
     let keys: Vec<EthKey> = (0..s.users).map(|_| EthKey::random(rng)).collect();
     let operator_key = EthKey::random(rng);
     let mut order: Vec<u32> = (0..s.users).collect();
@@ -291,7 +350,7 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
     let offline_count = ((s.users as f64) * s.offline_share).round() as usize;
     let offline: BTreeSet<u32> = order.iter().take(offline_count).copied().collect();
     let cheaters: BTreeSet<u32> = order.iter().skip(offline_count).take(s.cheaters as usize).copied().collect();
-    let payments = match &s.workload {
+    let mut payments = match &s.workload {
         Some(w) => w.clone(),
         None => generate_payments(s.users, s.deposit, s.payments, s.withdrawal_share, rng),
     };
@@ -300,6 +359,30 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
         Payment::Withdraw { from, .. } => from >= s.users,
     }) {
         return Err(PlasmaError::InvalidScenario("a payment names no user".into()));
+    }
+    let mut unsent = 0usize;
+    if s.attack == Attack::Censor {
+        // Payments that only a refused payment of the censored user could fund are never sent.
+        let mut balance = vec![s.deposit; s.users as usize];
+        let before = payments.len();
+        payments.retain(|p| {
+            let (from, to, amount) = match *p {
+                Payment::Transfer { from, to, amount } => (from, Some(to), amount),
+                Payment::Withdraw { from, amount } => (from, None, amount),
+            };
+            if from == s.censored_user {
+                return true;
+            }
+            if balance[from as usize] < amount {
+                return false;
+            }
+            balance[from as usize] -= amount;
+            if let Some(to) = to {
+                balance[to as usize] += amount;
+            }
+            true
+        });
+        unsent += before - payments.len();
     }
 
     let mut chain = Chain::new(ChainConfig::default());
@@ -319,6 +402,12 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
     };
     let mut world = World::new(chain, PlasmaContract::new(Address::from_label("plasma-contract"), params));
     let mut operator = Operator::new(operator_key, s.attack, s.attack_block, s.block_size, s.block_interval_seconds);
+    let censored = (s.attack == Attack::Censor).then(|| keys[s.censored_user as usize].address());
+    if let Some(c) = censored {
+        operator.censor(c);
+    }
+    // The first refusal (L1 time) and the censored user's L1 balance then.
+    let mut first_refused: Option<(u64, Wei)> = None;
     let mut users: Vec<User> = keys
         .iter()
         .enumerate()
@@ -353,7 +442,6 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
     let mut accepted: Vec<SignedTx> = Vec::new();
     let mut arrivals: BTreeMap<Hash32, u64> = BTreeMap::new();
     let mut next = 0usize;
-    let mut unsent = 0usize;
     let end = world.chain.now() + s.max_seconds;
     loop {
         let now = world.chain.now();
@@ -370,6 +458,9 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
             for u in 0..users.len() {
                 while let Some((_, want, at, tx, complete)) = users[u].next_payment(&view)? {
                     if !operator.receive(tx.clone(), now) {
+                        if censored == Some(users[u].address()) && first_refused.is_none() {
+                            first_refused = Some((now, world.chain.balance(users[u].address())));
+                        }
                         users[u].queue.pop_front();
                         unsent += 1;
                         continue;
@@ -398,6 +489,21 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
                 }
             }
         }
+        // The censored user gives up after its wait, and drops what it still wanted to pay.
+        let wait_over = first_refused.map(|(t, _)| t + s.censorship_wait_seconds);
+        if let (Some(over), Some(c)) = (wait_over, censored) {
+            let cu = &mut users[s.censored_user as usize];
+            if now >= over && !cu.leaving && cu.address() == c {
+                cu.leaving = true;
+                unsent += cu.queue.len();
+                cu.queue.clear();
+                acted = true;
+            }
+        }
+        if users[s.censored_user as usize].leaving {
+            unsent += users[s.censored_user as usize].queue.len();
+            users[s.censored_user as usize].queue.clear();
+        }
         let flush = next == payments.len() && users.iter().all(|u| u.queue.is_empty());
         acted |= operator.act(&mut world, flush, &victims)?;
         let was_bad = view.bad.is_some();
@@ -419,6 +525,7 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
             && users.iter().all(|u| u.queue.is_empty())
             && operator.pending() == 0
             && !operator.attack_pending()
+            && (first_refused.is_none() || users[s.censored_user as usize].leaving)
             && world.contract.queue().is_empty()
             && !online_claims;
         if settled || now >= end {
@@ -434,13 +541,60 @@ pub fn run(s: &Scenario, rng: &mut ChaCha20Rng) -> Result<Report> {
             if let Some(t) = operator.due_at() {
                 wake = wake.min(t);
             }
+            if let Some(t) = wait_over.filter(|_| !users[s.censored_user as usize].leaving) {
+                wake = wake.min(t);
+            }
             if let Some((p, _)) = world.contract.queue().peek() {
                 wake = wake.min(p.exitable_at);
             }
             world.chain.advance_to_timestamp(wake.max(now + 1));
         }
     }
-    Ok(report(s, &world, &operator, &users, &view, &accepted, &arrivals, unsent, challenger_address))
+    let mut r = report(s, &world, &operator, &users, &view, &accepted, &arrivals, unsent, challenger_address);
+    if let (Some(user), Some((at, balance_before))) = (censored, first_refused) {
+        r.censorship = Some(censorship(&world, &r, operator.refused, user, at, balance_before));
+    }
+    Ok(r)
+}
+
+/// The censored user's side of the run, read from the L1 log and events.
+fn censorship(world: &World, r: &Report, refused: usize, user: Address, at: u64, before: Wei) -> Censorship {
+    let mine: Vec<_> = world.log.iter().filter(|t| t.from == user && t.time >= at).collect();
+    let first_exit = mine.iter().find(|t| t.kind == "StartStandardExit" && t.ok).map(|t| t.time);
+    let recovered = mine.iter().rev().find(|t| t.kind == "Withdraw" && t.ok).map(|t| t.time);
+    let mut exits = BTreeSet::new();
+    let mut last_paid = None;
+    for (t, e) in &world.events {
+        match e {
+            PlasmaEvent::ExitStarted { utxo_pos, owner, .. } if *owner == user => {
+                exits.insert(*utxo_pos);
+            }
+            PlasmaEvent::ExitPaid { owner, .. } if *owner == user => last_paid = Some(*t),
+            _ => {}
+        }
+    }
+    let challenged = world
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, PlasmaEvent::ExitChallenged { utxo_pos, .. } if exits.contains(utxo_pos)))
+        .count();
+    let outcome = r.users.iter().find(|u| u.address == user);
+    Censorship {
+        user,
+        refused_txs: refused,
+        first_refused_at: at,
+        exit_started_at: first_exit,
+        last_exit_paid_at: last_paid,
+        recovered_at: recovered,
+        plasma_balance: outcome.map_or(0, |u| u.entitled),
+        paid_out: outcome.map_or(0, |u| u.paid_out),
+        l1_balance_before: before,
+        l1_balance_after: world.chain.balance(user),
+        l1_txs: mine.len(),
+        gas_used: mine.iter().map(|t| t.gas).sum(),
+        fees_paid: mine.iter().map(|t| t.fee).sum(),
+        exits_challenged: challenged,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -515,7 +669,9 @@ fn report(
                 }
             }
         } else {
-            if !u.cheater && paid != made {
+            // A user who left a censoring operator is owed everything it owns, not its withdrawals.
+            let owed = if operator.censored == Some(a) && u.leaving { ent } else { made };
+            if !u.cheater && paid != owed {
                 whole = false;
             }
             let done = u.withdrawals.iter().filter(|w| w.paid_at.is_some()).count();
@@ -646,6 +802,7 @@ fn report(
         contract_liabilities: liabilities,
         contract_solvent: balance == liabilities,
         simulated_seconds: world.chain.now(),
+        censorship: None,
     }
 }
 

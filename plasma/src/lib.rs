@@ -11,7 +11,7 @@
 //!   exits with bonds and inclusion proofs, challenges, in-flight exits with piggybacks and canonicity
 //!   challenges, the MoreVP priority queue and `processExits`, every call metered with the one gas schedule.
 //! - [`operator`]: an honest operator, or one that withholds a block or includes an invalid transaction
-//!   ([`Attack`]) and exits what it stole.
+//!   ([`Attack`]) and exits what it stole, or one that censors a user (who then exits to L1).
 //! - [`user`]: users who pay, withdraw and watch (or go offline, or cheat), and the challenger.
 //! - [`world`]: the chain, the contract and what is public off chain; [`driver`]: a whole scenario
 //!   ([`run`]) and its serialisable [`Report`].
@@ -36,7 +36,7 @@ pub mod tx;
 pub mod user;
 pub mod world;
 
-pub use driver::{run, Payment, Report, Scenario, UserOutcome};
+pub use driver::{run, Censorship, Payment, Report, Scenario, UserOutcome};
 pub use mass_exit::{MassExitConfig, MassExitPoint};
 
 pub use error::{PlasmaError, Result};

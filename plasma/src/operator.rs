@@ -1,7 +1,9 @@
 //! The operator: collects signed transactions, builds blocks, commits their roots to L1 and publishes their
 //! data — or attacks ([`Attack`]): withholds a block's data, or includes an invalid transaction that steals
 //! someone else's output, and in both cases exits the stolen output and tries to challenge the victim's own
-//! exit with the forged spend (which the contract refuses: the victim never signed it).
+//! exit with the forged spend (which the contract refuses: the victim never signed it) — or censors one user:
+//! it keeps making valid blocks, refuses that user's transactions, and tries the same forged challenge on
+//! the exits the user then starts.
 
 use std::collections::BTreeSet;
 
@@ -26,6 +28,10 @@ pub enum Attack {
     /// Commits and publishes a block holding a transaction that spends someone else's output without their
     /// signature, and stops.
     InvalidTx,
+    /// Keeps publishing valid blocks but refuses every transaction spending a chosen user's outputs
+    /// ([`Operator::censor`]); it keeps none of them, and tries to challenge the user's exits with spends it
+    /// signs itself (which the contract refuses).
+    Censor,
 }
 
 /// The operator.
@@ -54,6 +60,10 @@ pub struct Operator {
     pub forged_challenges_refused: usize,
     /// When each block was submitted, by number.
     pub submitted_at: Vec<(u64, u64, u64)>,
+    /// The user it censors ([`Attack::Censor`]).
+    pub censored: Option<Address>,
+    /// Transactions of the censored user it refused.
+    pub refused: usize,
 }
 
 impl Operator {
@@ -78,12 +88,23 @@ impl Operator {
             tried_challenges: BTreeSet::new(),
             forged_challenges_refused: 0,
             submitted_at: Vec::new(),
+            censored: None,
+            refused: 0,
         }
+    }
+
+    /// Under [`Attack::Censor`], the user whose transactions it refuses.
+    pub fn censor(&mut self, user: Address) {
+        self.censored = Some(user);
+    }
+
+    fn steals(&self) -> bool {
+        matches!(self.attack, Attack::Withhold | Attack::InvalidTx)
     }
 
     /// Whether an attack is still to come.
     pub fn attack_pending(&self) -> bool {
-        self.attack != Attack::None && self.stolen.is_none() && !self.halted
+        self.steals() && self.stolen.is_none() && !self.halted
     }
 
     /// Transactions waiting for a block.
@@ -127,6 +148,12 @@ impl Operator {
         if self.halted {
             return false;
         }
+        if let Some(c) = self.censored.filter(|_| self.attack == Attack::Censor) {
+            if tx.tx.inputs().iter().any(|p| self.chain.utxos().get(p).is_some_and(|o| o.owner == c)) {
+                self.refused += 1;
+                return false;
+            }
+        }
         let mut scratch = self.chain.utxos().clone();
         for p in &self.pending {
             for i in p.tx.inputs() {
@@ -150,7 +177,7 @@ impl Operator {
             return Ok(acted);
         }
         let now = world.chain.now();
-        let attack_now = self.attack != Attack::None && (self.blocks >= self.attack_block || flush);
+        let attack_now = self.steals() && (self.blocks >= self.attack_block || flush);
         let due = self.pending.len() >= self.block_size
             || self.due_at().is_some_and(|t| now >= t)
             || (flush && !self.pending.is_empty());
@@ -221,7 +248,33 @@ impl Operator {
     }
 
     /// After an attack: exits the stolen output, and challenges the victim's exit with the forged spend.
+    /// A censoring operator challenges each exit of the censored user with a spend it signs itself.
     fn follow_up(&mut self, world: &mut World) -> Result<bool> {
+        if let Some(c) = self.censored.filter(|_| self.attack == Attack::Censor) {
+            let targets: Vec<UtxoPos> = world
+                .contract
+                .exits()
+                .values()
+                .filter(|e| e.owner == c && !self.tried_challenges.contains(&e.utxo_pos))
+                .map(|e| e.utxo_pos)
+                .collect();
+            let mut acted = false;
+            for pos in targets {
+                self.tried_challenges.insert(pos);
+                let Some(amount) = world.contract.exits().get(&pos).map(|e| e.amount) else { continue };
+                let forged = PlasmaTx::new(vec![pos], vec![Output { owner: self.address, amount }], 0)?;
+                let call = PlasmaCall::ChallengeStandardExit {
+                    utxo_pos: pos,
+                    spending: forged.sign(&[&self.key]),
+                    input_index: 0,
+                };
+                if !world.send(self.address, 0, call)?.succeeded() {
+                    self.forged_challenges_refused += 1;
+                }
+                acted = true;
+            }
+            return Ok(acted);
+        }
         let Some((stolen_pos, victim_pos, _)) = self.stolen else { return Ok(false) };
         let mut acted = false;
         if !self.stolen_exit_started {

@@ -5,7 +5,8 @@
 //! invalid, it exits everything it owns, with standard exits for outputs included before the bad block and
 //! in-flight exits (piggybacking its outputs) for its transactions in or after it. An offline user does
 //! nothing from the attack on. A cheating user also tries once to exit an output it already spent, with a
-//! standard exit and with an in-flight exit of a second, double-spending transaction.
+//! standard exit and with an in-flight exit of a second, double-spending transaction. A user the operator
+//! censors gives up after a wait ([`User::leaving`]) and standard-exits every included output it owns.
 //!
 //! The [`Challenger`] watches every exit against the published blocks and the transactions revealed on L1:
 //! it challenges standard exits of spent outputs, piggybacks of spent inputs or outputs, and in-flight exits
@@ -83,6 +84,8 @@ pub struct User {
     pub exit_mode: bool,
     /// The output it tried to exit although spent, if it cheated.
     pub cheated: Option<UtxoPos>,
+    /// Whether it gave up on a censoring operator and exits every included output it owns.
+    pub leaving: bool,
 }
 
 fn proof_of(view: &ChildChain, depth: u32, pos: UtxoPos) -> Option<(PlasmaTx, MerkleProof)> {
@@ -105,6 +108,7 @@ impl User {
             piggybacked: BTreeSet::new(),
             exit_mode: false,
             cheated: None,
+            leaving: false,
         }
     }
 
@@ -205,6 +209,11 @@ impl User {
                 continue;
             }
             acted |= self.standard_exit(world, view, depth, pos)?;
+        }
+        if self.leaving {
+            for (pos, _) in self.spendable(view) {
+                acted |= self.standard_exit(world, view, depth, pos)?;
+            }
         }
         if view.bad.is_some() && !self.exit_mode {
             self.exit_mode = true;

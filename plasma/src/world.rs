@@ -21,6 +21,8 @@ pub struct L1Tx {
     pub from: Address,
     /// Gas used.
     pub gas: u64,
+    /// Wei the sender paid for it (gas × price).
+    pub fee: Wei,
     /// Calldata bytes.
     pub calldata_bytes: usize,
     /// Block timestamp.
@@ -165,6 +167,7 @@ impl World {
             kind: kind.to_string(),
             from,
             gas: receipt.gas_used,
+            fee: receipt.fee_paid,
             calldata_bytes,
             time: receipt.timestamp,
             ok: receipt.succeeded(),
