@@ -31,7 +31,7 @@ pub mod watcher;
 pub mod world;
 
 pub use challenger::{Challenger, ChallengerBehaviour};
-pub use driver::{run, GameReport, Percentiles, Report, Scenario};
+pub use driver::{run, run_in_world, user_address, CensorshipReport, GameReport, Percentiles, Report, Scenario};
 pub use error::{OptimisticError, Result};
 pub use proposer::{Forgery, Lie, LiePlan, Proposer, ProposerBehaviour};
 pub use watcher::{Verdict, Watcher};
