@@ -493,6 +493,9 @@ fn zk_cells(cfg: &AttackConfig, progress: &mut dyn Progress) -> Result<Vec<Cell>
 // optimistic rollup
 // ---------------------------------------------------------------------------------------------------------
 
+/// Transactions of the optimistic censorship run (one an hour, so that traffic outlasts the sequencing window).
+const CENSORSHIP_TXS: usize = 16;
+
 fn optimistic_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
     use optimistic::{ChallengerBehaviour, Lie, LiePlan, ProposerBehaviour, Report, Scenario};
     let w = workload(cfg.seed);
@@ -553,6 +556,50 @@ fn optimistic_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
             }
         }
     };
+    // Censorship: a proposer with true traces that leaves the last user's deposit (and so every transaction that
+    // needs its account) out of its assertions. Forced inclusion binds assertions, so the proposer must have
+    // other users' transactions to post past the 12-hour sequencing window: this run has 16 transactions, one an
+    // hour.
+    let censored_user = base.users - 1;
+    let censoring = Scenario {
+        proposer: ProposerBehaviour::Censoring { user: censored_user },
+        l2_txs: CENSORSHIP_TXS,
+        tx_interval_seconds: 3600,
+        challengers: vec![ChallengerBehaviour::Honest],
+        ..base.clone()
+    };
+    let censored = optimistic::run(&censoring, &mut w.rng()).map_err(err)?;
+    let censorship = match &censored.censorship {
+        Some(c) if c.confirmed && censored.eth_conserved && censored.contract_solvent => Outcome::held(
+            "",
+            c.delay_seconds.unwrap_or_default() as f64,
+            0,
+            format!(
+                "the proposer leaves user {censored_user}'s deposit out: {} assertion(s) without it accepted while it \
+                 was younger than the {:.0}-hour sequencing window; past it the contract refused {} that left it out \
+                 ({} gas, paid by the proposer), and the proposer included it in the same block ({} gas): in the L2 \
+                 state {:.1} h after the deposit, confirmed {days:.0} days later; the user sent nothing but its \
+                 deposit",
+                c.accepted_without_it,
+                c.sequencing_window_seconds as f64 / 3600.0,
+                c.refused_proposals,
+                c.refused_gas,
+                c.inclusion_gas.unwrap_or_default(),
+                c.delay_seconds.unwrap_or_default() as f64 / 3600.0,
+            ),
+        ),
+        _ => Outcome::broken(
+            "",
+            vec![],
+            None,
+            0,
+            format!(
+                "the censored deposit never reached a confirmed assertion: nothing forces a proposer that stops \
+                 posting ({:?})",
+                censored.censorship
+            ),
+        ),
+    };
     let spike_cost = spike_wei(cfg, watched.dispute_gas);
     let spike_ok = cfg.spike_seconds < base.challenge_window_seconds;
     let spike = if spike_ok {
@@ -601,16 +648,7 @@ fn optimistic_cells(cfg: &AttackConfig) -> Result<Vec<Cell>> {
                 judge("3 of 3 watchers collude", &all_lazy),
             ],
         ),
-        cell(
-            OPTIMISTIC,
-            Attack::Censorship,
-            vec![Outcome::na(
-                "not run as a scenario: the contract does force inclusion (a deposit queued more than the 12-hour \
-                 sequencing window ago must be in the next assertion that has room, or the assertion is refused; \
-                 optimistic/tests/contract.rs, a_censoring_proposer_is_refused_after_the_sequencing_window), but the \
-                 scenario driver has no censoring proposer to measure the delay and gas with",
-            )],
-        ),
+        cell(OPTIMISTIC, Attack::Censorship, vec![censorship]),
         cell(
             OPTIMISTIC,
             Attack::StaleState,
@@ -1225,6 +1263,10 @@ mod tests {
         assert_eq!(verdicts(OPTIMISTIC, Attack::InvalidState), vec![Verdict::Held, Verdict::Broken]);
         let none = &m.cell(OPTIMISTIC, Attack::InvalidState).unwrap().outcomes[1];
         assert!(none.funds_lost_wei > 0 && none.recovery_seconds.is_none());
+        // Optimistic: a censoring proposer is forced to include the deposit after the 12-hour sequencing window.
+        assert_eq!(verdicts(OPTIMISTIC, Attack::Censorship), vec![Verdict::Held]);
+        let delay = m.cell(OPTIMISTIC, Attack::Censorship).unwrap().outcomes[0].recovery_seconds.unwrap();
+        assert!((12.0 * 3600.0..=24.0 * 3600.0).contains(&delay), "{delay}");
         // Sidechain: a coalition above 2/3 steals, below it is refused.
         assert_eq!(verdicts(SIDECHAIN, Attack::Collusion), vec![Verdict::Held, Verdict::Broken]);
         let theft = &m.cell(SIDECHAIN, Attack::Collusion).unwrap().outcomes[1];

@@ -148,6 +148,33 @@ pub struct GameReport {
     pub right_side_honest: bool,
 }
 
+/// What a censoring proposer ([`ProposerBehaviour::Censoring`]) achieved, read from the simulated L1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CensorshipReport {
+    /// The censored account (and user).
+    pub user: u32,
+    /// Its deposit's position in the contract's queue.
+    pub position: u64,
+    /// The L1 time its deposit was queued.
+    pub queued_at: u64,
+    /// The contract's sequencing window, in seconds.
+    pub sequencing_window_seconds: u64,
+    /// The L1 time of the first assertion the contract accepted that processes the deposit (`None`: never).
+    pub included_at: Option<u64>,
+    /// From the deposit to that assertion, in L1 seconds.
+    pub delay_seconds: Option<u64>,
+    /// Whether the assertion that processes it was confirmed.
+    pub confirmed: bool,
+    /// Assertions the contract accepted without the deposit, before it was included.
+    pub accepted_without_it: usize,
+    /// Proposals the contract refused (reverted), and their gas, paid by the proposer.
+    pub refused_proposals: usize,
+    /// Gas of those refused proposals.
+    pub refused_gas: u64,
+    /// Gas of the proposal that included the deposit.
+    pub inclusion_gas: Option<u64>,
+}
+
 /// What a run measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -207,10 +234,13 @@ pub struct Report {
     pub contract_solvent: bool,
     /// Simulated seconds.
     pub simulated_seconds: u64,
+    /// What a censoring proposer achieved (`None`: the proposer does not censor).
+    #[serde(default)]
+    pub censorship: Option<CensorshipReport>,
 }
 
 /// The L1 address of user `i`.
-fn user_address(i: u32) -> Address {
+pub fn user_address(i: u32) -> Address {
     Address::from_label(&format!("optimistic-user-{i}"))
 }
 
@@ -219,10 +249,22 @@ fn user_address(i: u32) -> Address {
 /// # Errors
 /// An inconsistent scenario, a workload the ledger cannot build, or an L1 transaction refused for good.
 pub fn run<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<Report> {
+    run_in_world(scenario, rng).map(|(report, _)| report)
+}
+
+/// [`run`], also returning the simulated L1 and the contract as the run left them (for tests that check the
+/// chain's state rather than the report).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_in_world<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<(Report, World)> {
     if scenario.users < 2 || scenario.batch_size == 0 || scenario.dissection < 2 {
         return Err(OptimisticError::InvalidScenario(
             "need 2 users, a batch size and a dissection of 2 or more".into(),
         ));
+    }
+    if matches!(scenario.proposer, ProposerBehaviour::Censoring { user } if user >= scenario.users) {
+        return Err(OptimisticError::InvalidScenario("the censored user is not one of the users".into()));
     }
     if u64::from(scenario.users) + 1 > scenario.tree.capacity() {
         return Err(OptimisticError::InvalidScenario("the tree cannot hold every user and the proposer".into()));
@@ -351,7 +393,37 @@ pub fn run<R: Rng>(scenario: &Scenario, rng: &mut R) -> Result<Report> {
             world.chain.advance_to_timestamp(wake.max(now + 1));
         }
     }
-    Ok(report(scenario, &world, &proposer, &oracle, &stream, &withdrawal_paid))
+    let report = report(scenario, &world, &proposer, &oracle, &stream, &withdrawal_paid);
+    Ok((report, world))
+}
+
+/// The censored deposit's fate, from the contract's queue and assertions and the L1 log.
+fn censorship(world: &World, user: u32) -> Option<CensorshipReport> {
+    let c = &world.contract;
+    let to = AccountIndex::new(user);
+    let position = c.queued_deposits().iter().position(|q| q.deposit.to == to)?;
+    let queued_at = c.queued_deposits()[position].queued_at;
+    let position = position as u64;
+    let accepted: Vec<_> = c.assertions().iter().skip(1).filter(|a| a.status != AssertionStatus::Rejected).collect();
+    let holding = accepted.iter().find(|a| a.claimed.deposits > position);
+    let included_at = holding.map(|a| a.proposed_at);
+    // Deposits only move forward along the chain of accepted assertions: those without it all come first.
+    let accepted_without_it = accepted.iter().filter(|a| a.claimed.deposits <= position).count();
+    let proposals = || world.log.iter().filter(|t| t.kind == CallKind::Propose);
+    let refused: Vec<_> = proposals().filter(|t| !t.ok).collect();
+    Some(CensorshipReport {
+        user,
+        position,
+        queued_at,
+        sequencing_window_seconds: c.params().sequencing_window_seconds,
+        included_at,
+        delay_seconds: included_at.map(|t| t - queued_at),
+        confirmed: holding.is_some_and(|a| a.status == AssertionStatus::Confirmed),
+        accepted_without_it,
+        refused_proposals: refused.len(),
+        refused_gas: refused.iter().map(|t| t.gas).sum(),
+        inclusion_gas: included_at.and_then(|t| proposals().find(|p| p.ok && p.time == t).map(|p| p.gas)),
+    })
 }
 
 /// Marks the confirmed withdrawals owned by `payee` as paid at `time`.
@@ -485,5 +557,9 @@ fn report(
         contract_liabilities,
         contract_solvent: contract_balance == contract_liabilities,
         simulated_seconds: world.chain.now(),
+        censorship: match scenario.proposer {
+            ProposerBehaviour::Censoring { user } => censorship(world, user),
+            _ => None,
+        },
     }
 }

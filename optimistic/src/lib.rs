@@ -7,8 +7,9 @@
 //!
 //! - [`contract`]: the contract, split along its seams (trace, calls, dissection game, one-step proof,
 //!   bonds).
-//! - [`Proposer`]: posts assertions of a chosen batch size with a bond, honestly or lying once at a chosen
-//!   transaction in a chosen way ([`Lie`]), defends them in dispute games from its own (possibly fraudulent)
+//! - [`Proposer`]: posts assertions of a chosen batch size with a bond, honestly, lying once at a chosen
+//!   transaction in a chosen way ([`Lie`]), or censoring one user's deposit until the contract's forced
+//!   inclusion refuses it ([`CensorshipReport`] measures the delay and gas), defends them in dispute games from its own (possibly fraudulent)
 //!   trace, rolls back and re-proposes when one is rejected, and confirms assertions past their window.
 //! - [`Challenger`]: honest (re-executes every assertion with `ledger` and disputes the first wrong one),
 //!   lazy (watches nothing), or dishonest (disputes an assertion and plays from a fabricated trace, possibly
@@ -31,7 +32,7 @@ pub mod watcher;
 pub mod world;
 
 pub use challenger::{Challenger, ChallengerBehaviour};
-pub use driver::{run, GameReport, Percentiles, Report, Scenario};
+pub use driver::{run, run_in_world, user_address, CensorshipReport, GameReport, Percentiles, Report, Scenario};
 pub use error::{OptimisticError, Result};
 pub use proposer::{Forgery, Lie, LiePlan, Proposer, ProposerBehaviour};
 pub use watcher::{Verdict, Watcher};

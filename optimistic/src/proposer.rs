@@ -85,7 +85,7 @@ pub struct LiePlan {
     pub stall: bool,
 }
 
-/// Honest or lying.
+/// Honest, lying or censoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProposerBehaviour {
@@ -93,6 +93,16 @@ pub enum ProposerBehaviour {
     Honest,
     /// Lies once, as planned; honest again once caught.
     Lying(LiePlan),
+    /// True traces, but the deposit opening account `user` is left out of its assertions, and with it every
+    /// later deposit (the contract takes deposits in queue order) and every transaction that is invalid without
+    /// them (the user's own, transfers to the user, and those that follow them in nonce order), until the
+    /// contract refuses an assertion that leaves it out (forced inclusion, after the sequencing window); then
+    /// it includes them like an honest proposer. The contract forces deposits only, so this is all the
+    /// censorship it can end.
+    Censoring {
+        /// The censored account (user `i` opens account `i`).
+        user: u32,
+    },
 }
 
 /// One of the proposer's assertions.
@@ -125,6 +135,8 @@ pub struct Proposer {
     handled_rejections: BTreeSet<u64>,
     batches: usize,
     caught: bool,
+    /// A censoring proposer had an assertion refused and includes the censored deposit from then on.
+    forced: bool,
 }
 
 impl Proposer {
@@ -149,6 +161,7 @@ impl Proposer {
             handled_rejections: BTreeSet::new(),
             batches: 0,
             caught: false,
+            forced: false,
         }
     }
 
@@ -182,9 +195,15 @@ impl Proposer {
         self.posted.get(&assertion).is_some_and(|p| p.lie)
     }
 
+    /// Whether a censoring proposer has had an assertion refused (and so includes the censored deposit).
+    pub fn forced(&self) -> bool {
+        self.forced
+    }
+
     /// One slot's worth of work: roll back after a rejection, defend its assertions, claim timeouts, confirm
-    /// assertions past their window, and post a batch when `batch_size` transactions are waiting (or any, once
-    /// `flush`). Returns whether it sent anything.
+    /// assertions past their window, and post a batch when `batch_size` transactions are ready (or any, once
+    /// `flush`). A censoring proposer whose assertion the contract refuses posts again at once with the
+    /// censored deposit. Returns whether it sent anything.
     ///
     /// # Errors
     /// A refused L1 transaction, or a revert of a call an honest proposer expects to succeed.
@@ -192,11 +211,56 @@ impl Proposer {
         self.roll_back(world);
         let mut acted = self.play(world)?;
         acted |= self.confirm(world)?;
-        if self.pending.len() >= self.batch_size || (flush && !self.pending.is_empty()) {
-            self.propose(world, stream, rng)?;
+        let ready = self.ready(world, stream);
+        if ready.len() >= self.batch_size || (flush && !ready.is_empty()) {
             acted = true;
+            if !self.propose(world, stream, &ready, rng)? {
+                self.forced = true;
+                let ready = self.ready(world, stream);
+                if !ready.is_empty() {
+                    // Not censoring any more: a refusal now is an error.
+                    self.propose(world, stream, &ready, rng)?;
+                }
+            }
         }
         Ok(acted)
+    }
+
+    /// The pending transactions its next assertion would hold, in order, at most `batch_size`: the oldest
+    /// ones, or for a censoring proposer the oldest that are valid without the censored deposit.
+    fn ready(&self, world: &World, stream: &[L2Tx]) -> Vec<usize> {
+        let censored = match self.behaviour {
+            ProposerBehaviour::Censoring { user } => (!self.forced).then_some(AccountIndex::new(user)),
+            _ => return self.pending.iter().take(self.batch_size).copied().collect(),
+        };
+        let queue = world.contract.queued_deposits();
+        let (mut state, mut deposits) = self.view.clone();
+        let mut held_deposit = false;
+        let mut ids = Vec::with_capacity(self.batch_size);
+        for &id in &self.pending {
+            if ids.len() == self.batch_size {
+                break;
+            }
+            let tx = match stream[id].tx {
+                Transaction::Deposit(_) => {
+                    // Deposits go in queue order: once one is held back, so is every later one.
+                    let Some(q) = queue.get(deposits as usize) else { continue };
+                    held_deposit |= Some(q.deposit.to) == censored;
+                    if held_deposit {
+                        continue;
+                    }
+                    Transaction::Deposit(q.deposit)
+                }
+                other => other,
+            };
+            let mut next = state.clone();
+            if next.apply(&tx).is_ok() {
+                state = next;
+                deposits += u64::from(matches!(tx, Transaction::Deposit(_)));
+                ids.push(id);
+            }
+        }
+        ids
     }
 
     fn roll_back(&mut self, world: &World) {
@@ -281,9 +345,12 @@ impl Proposer {
         }
     }
 
-    fn propose<R: Rng>(&mut self, world: &mut World, stream: &[L2Tx], rng: &mut R) -> Result<()> {
-        let n = self.batch_size.min(self.pending.len());
-        let ids: Vec<usize> = self.pending.drain(..n).collect();
+    /// Posts `ids` (a non-empty [`Proposer::ready`] list) as an assertion. Returns `false` when the contract
+    /// refuses a censoring proposer's assertion (which then leaves the transactions pending); any other revert
+    /// is an error.
+    fn propose<R: Rng>(&mut self, world: &mut World, stream: &[L2Tx], ids: &[usize], rng: &mut R) -> Result<bool> {
+        let n = ids.len();
+        let ids = ids.to_vec();
         let plan = match self.behaviour {
             ProposerBehaviour::Lying(plan) if !self.caught && plan.batch == self.batches => Some(plan),
             _ => None,
@@ -360,7 +427,13 @@ impl Proposer {
         };
         let bond = world.contract.params().proposer_bond;
         let receipt = world.send(self.address, bond, call)?;
-        let events = receipt.outcome.map_err(|revert| OptimisticError::Reverted { call: "Propose", revert })?;
+        let censoring = matches!(self.behaviour, ProposerBehaviour::Censoring { .. }) && !self.forced;
+        let events = match receipt.outcome {
+            Ok(events) => events,
+            Err(_) if censoring => return Ok(false),
+            Err(revert) => return Err(OptimisticError::Reverted { call: "Propose", revert }),
+        };
+        self.pending.retain(|id| !ids.contains(id));
         let id = events
             .iter()
             .find_map(|e| match e {
@@ -371,7 +444,7 @@ impl Proposer {
         self.view = (state.clone(), deposits);
         self.posted.insert(id, Posted { trace, ids: txs, taken: ids, post: (state, deposits), lie: plan.is_some() });
         self.batches += 1;
-        Ok(())
+        Ok(true)
     }
 
     /// An invalid transaction for [`Lie::InvalidTx`], valid-looking in `state` but for the forgery; `next` is
