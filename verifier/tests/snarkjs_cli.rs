@@ -13,33 +13,13 @@ use ark_bn254::Fr;
 use common::fixture;
 use verifier::snarkjs::{proof_to_json, public_to_json, vk_to_json, SnarkjsVerifyingKey};
 
+#[path = "common/pinned_snarkjs.rs"]
+mod pinned_snarkjs;
+
 /// The pinned snarkjs install, or `None` when the test is to be skipped.
 fn snarkjs_dir() -> Option<PathBuf> {
-    if std::env::var("SKIP_SNARKJS").is_ok_and(|v| v == "1") {
-        eprintln!("SKIP_SNARKJS=1: snarkjs interoperability test skipped");
-        return None;
-    }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snarkjs");
-    let cli = dir.join("node_modules/snarkjs/build/cli.cjs");
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        if !cli.is_file() {
-            eprintln!("installing the pinned snarkjs: npm ci --prefix {}", dir.display());
-            let status = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-                .arg(&dir)
-                .status()
-                .expect("`npm` must be on PATH to install snarkjs for this test");
-            assert!(status.success(), "npm ci failed for {}", dir.display());
-        }
-    });
-    assert!(
-        cli.is_file(),
-        "snarkjs is not installed at {}: run `npm ci --prefix verifier/tests/snarkjs` from the workspace root \
-         (or set SKIP_SNARKJS=1 to skip this test)",
-        cli.display()
-    );
-    Some(dir)
+    pinned_snarkjs::pinned_snarkjs_cli(&dir).map(|_| dir)
 }
 
 fn work_dir(name: &str) -> PathBuf {
